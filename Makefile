@@ -1,0 +1,47 @@
+# treem: the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PLAN ?= data/plans/tth-2023.yaml
+HOST ?= 127.0.0.1:8000
+
+.PHONY: install install-test setup run test lint format clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(PY) -m pip install --quiet -e .
+
+install-test: install
+	$(PY) -m pip install --quiet -e ".[test]"
+
+# Migrate SQLite (var/treem.sqlite3) and load units, agencies, the plan and demo data. Safe to repeat.
+setup: install
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py load_units
+	$(PY) manage.py load_agencies
+	$(PY) manage.py load_plan $(PLAN)
+	$(PY) manage.py load_demo
+
+run: setup
+	@echo "treem: http://$(HOST)/"
+	$(PY) manage.py runserver $(HOST)
+
+test: install-test
+	$(BIN)/ruff check .
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,78 @@
+"""Demo users, one per role. Created only by `manage.py load_demo`, never by migrations or loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count
+
+from treem.units.models import AdministrativeUnit, Agency
+
+from .models import Role, User
+
+DEMO_PASSWORD = "TreEm@Hue2023"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    full_name: str
+    role: str
+    unit_code: str | None = None
+    agency_code: str | None = None
+
+
+def demo_users(province_code: str, owner_code: str) -> list[DemoUser]:
+    """One user per role, scoped to the first district and commune of the province."""
+    district = AdministrativeUnit.objects.filter(parent__code=province_code).order_by("code").first()
+    commune = (
+        AdministrativeUnit.objects.filter(parent=district).order_by("code").first() if district else None
+    )
+    # The reporter demo works for the agency that supplies the most figures, so its pages have content.
+    supplier = (
+        Agency.objects.exclude(code=owner_code)
+        .annotate(n=Count("supplied_indicators"))
+        .filter(n__gt=0)
+        .order_by("-n", "code")
+        .first()
+    )
+    users = [
+        DemoUser("quantri", "Quản trị hệ thống", Role.ADMIN, province_code),
+        DemoUser("dieuphoi", "Điều phối cấp tỉnh", Role.PROVINCE_COORDINATOR, province_code, owner_code),
+        DemoUser("lanhdao", "Lãnh đạo tỉnh", Role.LEADER, province_code),
+    ]
+    if supplier:
+        users.append(
+            DemoUser("coquan", f"Cán bộ {supplier.short_name}", Role.AGENCY_REPORTER, None, supplier.code)
+        )
+    if district:
+        district_pc = Agency.objects.filter(unit=district, kind="district_committee").first()
+        users.append(
+            DemoUser(
+                "huyen",
+                f"Cán bộ {district.name}",
+                Role.DISTRICT_OFFICER,
+                district.code,
+                district_pc.code if district_pc else None,
+            )
+        )
+    if commune:
+        users.append(DemoUser("xa", f"Cán bộ {commune.name}", Role.COMMUNE_OFFICER, commune.code))
+    return users
+
+
+@transaction.atomic
+def create_demo_users(province_code: str, owner_code: str) -> list[tuple[DemoUser, User]]:
+    created = []
+    for spec in demo_users(province_code, owner_code):
+        user, _ = User.objects.get_or_create(username=spec.username)
+        user.first_name = spec.full_name
+        user.role = spec.role
+        user.unit = AdministrativeUnit.objects.filter(code=spec.unit_code).first() if spec.unit_code else None
+        user.agency = Agency.objects.filter(code=spec.agency_code).first() if spec.agency_code else None
+        user.is_staff = user.is_superuser = spec.role == Role.ADMIN
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        created.append((spec, user))
+    return created

@@ -1,0 +1,8 @@
+from treem.accounts import policy
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"nav_can_manage_plans": policy.can_manage_plans(user), "nav_is_staff": user.is_staff}

@@ -1,0 +1,51 @@
+"""Read a YAML (or JSON) data file keeping the line of every value, for error messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+
+class PlainLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as strings, so a file's content is what the schema checks."""
+
+
+PlainLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_with_lines(text: str) -> tuple[Any, dict[tuple, int]]:
+    """Parse text; return the data and a map from a path (tuple of keys/indexes) to its 1-based line."""
+    node = yaml.compose(text, Loader=PlainLoader)
+    lines: dict[tuple, int] = {}
+
+    def walk(n: yaml.Node, path: tuple) -> None:
+        lines[path] = n.start_mark.line + 1
+        if isinstance(n, yaml.MappingNode):
+            for key, value in n.value:
+                walk(value, path + (key.value,))
+                lines.setdefault(path + (key.value,), key.start_mark.line + 1)
+        elif isinstance(n, yaml.SequenceNode):
+            for i, item in enumerate(n.value):
+                walk(item, path + (i,))
+
+    if node is not None:
+        walk(node, ())
+    return yaml.load(text, Loader=PlainLoader), lines
+
+
+def format_path(path: tuple) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(gốc tệp)"
+
+
+def line_of(lines: dict[tuple, int], path: tuple) -> int | None:
+    """The line of the path, or of its nearest ancestor that has one."""
+    while path not in lines and path:
+        path = path[:-1]
+    return lines.get(path)

@@ -1,0 +1,41 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Category, CategoryOption, CategoryOptionCombo, DataElement, DataValue, Period
+
+
+class CategoryOptionInline(admin.TabularInline):
+    model = CategoryOption
+    extra = 0
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    inlines = [CategoryOptionInline]
+
+
+@admin.register(CategoryOptionCombo)
+class CategoryOptionComboAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+
+
+@admin.register(DataElement)
+class DataElementAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "value_type", "aggregation", "supplier"]
+    list_filter = ["value_type", "supplier"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Period)
+class PeriodAdmin(admin.ModelAdmin):
+    list_display = ["code", "period_type", "start_date", "end_date"]
+    list_filter = ["period_type"]
+
+
+@admin.register(DataValue)
+class DataValueAdmin(SimpleHistoryAdmin):
+    list_display = ["element", "combo", "unit", "period", "value", "stored_by", "updated_at"]
+    list_filter = ["period", "element"]
+    search_fields = ["element__code", "unit__code", "unit__name"]
+    raw_id_fields = ["unit", "element", "stored_by"]

@@ -1,0 +1,155 @@
+"""The figures behind the plan's indicators: data elements, disaggregations, periods and values.
+
+Shapes follow DHIS2 so data moves in and out as dataValueSets: a value is
+(data element, category option combo, org unit, period) → number.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+DEFAULT_COMBO = "default"
+
+
+class Category(models.Model):
+    """A way of splitting a figure, e.g. area (rural/urban) or sex."""
+
+    code = models.SlugField(_("mã"), max_length=30, unique=True)
+    name = models.CharField(_("tên"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("phân tổ")
+        verbose_name_plural = _("phân tổ")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CategoryOption(models.Model):
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="options")
+    code = models.SlugField(_("mã"), max_length=30)
+    name = models.CharField(_("tên"), max_length=100)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["category", "order"]
+        constraints = [models.UniqueConstraint(fields=["category", "code"], name="unique_category_option")]
+        verbose_name = _("nhóm phân tổ")
+        verbose_name_plural = _("nhóm phân tổ")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CategoryOptionCombo(models.Model):
+    """One cell of a disaggregation: `default` (no split), `rural`, `urban`, `rural.female`…"""
+
+    code = models.CharField(_("mã"), max_length=100, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    options = models.ManyToManyField(CategoryOption, blank=True, related_name="combos")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("tổ hợp phân tổ")
+        verbose_name_plural = _("tổ hợp phân tổ")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ValueType(models.TextChoices):
+    INTEGER = "integer", _("Số nguyên (đếm)")
+    NUMBER = "number", _("Số")
+    PERCENT = "percent", _("Tỷ lệ %")
+
+
+class AggregationType(models.TextChoices):
+    SUM = "sum", _("Cộng dồn theo kỳ")
+    LAST = "last", _("Lấy kỳ gần nhất (số tồn, dân số)")
+
+
+class DataElement(models.Model):
+    code = models.CharField(_("mã"), max_length=60, unique=True)
+    name = models.CharField(_("tên"), max_length=300)
+    value_type = models.CharField(
+        _("kiểu giá trị"), max_length=10, choices=ValueType.choices, default=ValueType.INTEGER
+    )
+    aggregation = models.CharField(
+        _("cách cộng theo thời gian"),
+        max_length=10,
+        choices=AggregationType.choices,
+        default=AggregationType.SUM,
+    )
+    supplier = models.ForeignKey(
+        "units.Agency",
+        on_delete=models.PROTECT,
+        related_name="data_elements",
+        verbose_name=_("cơ quan cung cấp"),
+    )
+    categories = models.ManyToManyField(
+        Category, blank=True, related_name="data_elements", verbose_name=_("phân tổ")
+    )
+    combos = models.ManyToManyField(
+        CategoryOptionCombo, related_name="data_elements", verbose_name=_("tổ hợp thu thập")
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("chỉ số dữ liệu")
+        verbose_name_plural = _("chỉ số dữ liệu")
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class PeriodType(models.TextChoices):
+    YEARLY = "yearly", _("Năm")
+    SIXMONTHLY = "sixmonthly", _("6 tháng")
+    QUARTERLY = "quarterly", _("Quý")
+    MONTHLY = "monthly", _("Tháng")
+
+
+class Period(models.Model):
+    """A DHIS2 period: `2023`, `2023S1`, `2023Q2`, `202306`."""
+
+    code = models.CharField(_("mã kỳ"), max_length=10, unique=True)
+    period_type = models.CharField(_("loại kỳ"), max_length=12, choices=PeriodType.choices)
+    start_date = models.DateField(_("từ ngày"))
+    end_date = models.DateField(_("đến ngày"))
+
+    class Meta:
+        ordering = ["start_date", "-end_date"]
+        verbose_name = _("kỳ báo cáo")
+        verbose_name_plural = _("kỳ báo cáo")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class DataValue(models.Model):
+    element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="values")
+    combo = models.ForeignKey(CategoryOptionCombo, on_delete=models.PROTECT, related_name="values")
+    unit = models.ForeignKey("units.AdministrativeUnit", on_delete=models.PROTECT, related_name="data_values")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="values")
+    value = models.DecimalField(_("giá trị"), max_digits=18, decimal_places=4)
+    comment = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    stored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["element", "combo", "unit", "period"], name="unique_data_value")
+        ]
+        indexes = [models.Index(fields=["period", "element"])]
+        verbose_name = _("số liệu")
+        verbose_name_plural = _("số liệu")
+
+    def __str__(self) -> str:
+        return f"{self.element.code}/{self.combo.code}/{self.unit.code}/{self.period.code}={self.value}"

@@ -1,0 +1,66 @@
+"""Writes for indicator metadata. Data value writes live in `datavalues.py`."""
+
+from __future__ import annotations
+
+import itertools
+
+from django.db import transaction
+
+from treem.units.models import Agency
+
+from .models import DEFAULT_COMBO, Category, CategoryOptionCombo, DataElement
+
+
+def existing_element_codes() -> set[str]:
+    return set(DataElement.objects.values_list("code", flat=True))
+
+
+def category_codes() -> set[str]:
+    return set(Category.objects.values_list("code", flat=True))
+
+
+def combo_codes() -> set[str]:
+    """Every combo an expression may name: the stored ones and each single category option."""
+    codes = set(CategoryOptionCombo.objects.values_list("code", flat=True)) | {DEFAULT_COMBO}
+    for category in Category.objects.prefetch_related("options"):
+        codes |= {o.code for o in category.options.all()}
+    return codes
+
+
+def combos_for(categories: list[Category]) -> list[CategoryOptionCombo]:
+    """The combos an element split by these categories is collected by (created when first needed)."""
+    if not categories:
+        combo, _ = CategoryOptionCombo.objects.get_or_create(code=DEFAULT_COMBO, defaults={"name": "Tổng"})
+        return [combo]
+    combos = []
+    for options in itertools.product(*[list(c.options.all()) for c in categories]):
+        combo, created = CategoryOptionCombo.objects.get_or_create(
+            code=".".join(o.code for o in options), defaults={"name": ", ".join(o.name for o in options)}
+        )
+        if created:
+            combo.options.set(options)
+        combos.append(combo)
+    return combos
+
+
+@transaction.atomic
+def load_data_elements(rows: list[dict], agencies: dict[str, Agency]) -> list[DataElement]:
+    """Create or update data elements from a plan file's `data_elements` (already validated)."""
+    categories = {c.code: c for c in Category.objects.prefetch_related("options")}
+    elements = []
+    for row in rows:
+        supplier = row["supplier"]["code"] if isinstance(row["supplier"], dict) else row["supplier"]
+        element, _ = DataElement.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "name": row["name"],
+                "value_type": row.get("value_type", "integer"),
+                "aggregation": row.get("aggregation", "sum"),
+                "supplier": agencies[supplier],
+            },
+        )
+        element_categories = [categories[c] for c in row.get("categories") or []]
+        element.categories.set(element_categories)
+        element.combos.set(combos_for(element_categories))
+        elements.append(element)
+    return elements

@@ -1,0 +1,117 @@
+"""The plan as a JSON-ready dict, in the plan file's own shape, so an export loads back unchanged."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from treem.indicators.models import DataElement
+from treem.units.models import Agency
+
+from .models import Plan
+
+
+def _agency(agency: Agency | None) -> dict | None:
+    return {"code": agency.code, "name": agency.name} if agency else None
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def export_plan(plan: Plan) -> dict:
+    indicators = plan.indicators.filter(is_active=True).select_related("supplier", "target")
+    element_codes = set()
+    for indicator in indicators:
+        for expr in (indicator.numerator, indicator.denominator):
+            element_codes |= {part.split("}")[0].split(".")[0] for part in expr.split("#{")[1:]}
+    elements = (
+        DataElement.objects.filter(code__in=element_codes)
+        .select_related("supplier")
+        .prefetch_related("categories")
+    )
+    return {
+        "code": plan.code,
+        "year": plan.year,
+        "province": plan.province.code,
+        "owner": _agency(plan.owner),
+        "title": plan.title,
+        "document": plan.document,
+        "preamble": plan.preamble,
+        "legal_bases": [
+            {
+                "number": b.number,
+                "date": b.date.isoformat() if b.date else None,
+                "issuer": b.issuer,
+                "title": b.title,
+            }
+            for b in plan.legalbasiss.filter(is_active=True)
+        ],
+        "general_objective": plan.general_objective,
+        "data_elements": [
+            {
+                "code": e.code,
+                "name": e.name,
+                "value_type": e.value_type,
+                "aggregation": e.aggregation,
+                "supplier": _agency(e.supplier),
+                "categories": [c.code for c in e.categories.all()],
+            }
+            for e in elements
+        ],
+        "targets": [
+            {
+                "code": target.code,
+                "number": target.number,
+                "text": target.text,
+                "indicators": [
+                    {
+                        "code": i.code,
+                        "text": i.text,
+                        "direction": i.direction,
+                        "threshold": _number(i.threshold),
+                        "unit": i.unit,
+                        "disaggregation": i.disaggregation,
+                        "supplier": _agency(i.supplier),
+                        "numerator": i.numerator,
+                        "denominator": i.denominator,
+                        "factor": i.factor,
+                    }
+                    for i in indicators
+                    if i.target_id == target.pk
+                ],
+            }
+            for target in plan.targets.filter(is_active=True)
+        ],
+        "solutions": [{"number": s.number, "text": s.text} for s in plan.solutions.filter(is_active=True)],
+        "funding_sources": [
+            {"number": f.number, "text": f.text} for f in plan.fundingsources.filter(is_active=True)
+        ],
+        "tasks": [
+            {
+                "code": t.code,
+                "section": t.section,
+                "heading": t.heading,
+                "letter": t.letter or None,
+                "agency": _agency(t.agency),
+                "cooperating": [_agency(a) for a in t.cooperating.order_by("code")],
+                "text": t.text,
+            }
+            for t in plan.tasks.filter(is_active=True)
+            .select_related("agency")
+            .prefetch_related("cooperating")
+        ],
+        "milestones": [
+            {
+                "code": m.code,
+                "date": m.date.isoformat(),
+                "kind": m.kind,
+                "period": m.period or None,
+                "description": m.description,
+                "reporters": [_agency(a) for a in m.reporters.order_by("code")],
+                "via": _agency(m.via),
+                "recipients": [_agency(a) for a in m.recipients.order_by("code")],
+                "source": m.source,
+            }
+            for m in plan.milestones.filter(is_active=True).select_related("via")
+        ],
+    }

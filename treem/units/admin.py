@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from .models import AdministrativeUnit, Agency
+
+
+@admin.register(AdministrativeUnit)
+class AdministrativeUnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "unit_type", "parent", "valid_from", "valid_to"]
+    list_filter = ["level", "unit_type"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["parent"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # units are never deleted; set valid_to instead
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "short_name", "kind", "unit", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["code", "name", "short_name"]
+    filter_horizontal = ["members"]
+    raw_id_fields = ["unit"]

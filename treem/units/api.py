@@ -1,0 +1,42 @@
+from rest_framework import serializers, viewsets
+
+from treem.accounts import policy
+
+from .models import AdministrativeUnit, Agency
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    parent_code = serializers.CharField(source="parent.code", default=None, read_only=True)
+
+    class Meta:
+        model = AdministrativeUnit
+        fields = ["code", "name", "level", "unit_type", "parent_code", "valid_from", "valid_to"]
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    unit_code = serializers.CharField(source="unit.code", default=None, read_only=True)
+    members = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+
+    class Meta:
+        model = Agency
+        fields = ["code", "name", "short_name", "kind", "unit_code", "members"]
+
+
+class UnitViewSet(viewsets.ReadOnlyModelViewSet):
+    """Administrative units the user may see, by GSO code."""
+
+    serializer_class = UnitSerializer
+    lookup_field = "code"
+    filterset_fields = ["level", "unit_type", "parent__code"]
+
+    def get_queryset(self):
+        return policy.visible_units(self.request.user).select_related("parent")
+
+
+class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = AgencySerializer
+    lookup_field = "code"
+    filterset_fields = ["kind"]
+
+    def get_queryset(self):
+        return policy.visible_agencies(self.request.user).select_related("unit").prefetch_related("members")

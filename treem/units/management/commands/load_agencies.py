@@ -1,0 +1,19 @@
+from pathlib import Path
+
+from django.conf import settings
+
+from treem.core.management.base import LoaderCommand
+from treem.units import services
+
+DEFAULT_FILE = settings.DATA_DIR / "agencies" / "46-thua-thien-hue.yaml"
+
+
+class Command(LoaderCommand):
+    help = "Nạp danh mục cơ quan và nhóm cơ quan từ tệp YAML (mặc định: Thừa Thiên Huế)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_FILE)
+
+    def handle(self, *args, path, **options):
+        summary = services.load_agencies(path)
+        self.stdout.write(f"Cơ quan: {summary.created} tạo mới, {summary.updated} cập nhật.")

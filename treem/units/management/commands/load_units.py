@@ -1,0 +1,40 @@
+import datetime
+from pathlib import Path
+
+from treem.core.management.base import LoaderCommand
+from treem.units import services
+
+
+class Command(LoaderCommand):
+    help = (
+        "Nạp đơn vị hành chính. Không tham số: cấu trúc năm 2023 của Thừa Thiên Huế. "
+        "--province MÃ: một tỉnh từ dữ liệu kèm theo; --csv TỆP: tệp code,name,type,parent_code."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--province", default=None, help="GSO code of a province in the shipped data")
+        parser.add_argument("--all", action="store_true", help="load every province of the shipped data")
+        parser.add_argument(
+            "--csv", type=Path, default=None, help="CSV with columns code,name,type,parent_code"
+        )
+        parser.add_argument("--valid-from", type=datetime.date.fromisoformat, default=None)
+        parser.add_argument(
+            "--retire-missing-on",
+            type=datetime.date.fromisoformat,
+            default=None,
+            help="units of the loaded provinces missing from the input get this valid_to date",
+        )
+
+    def handle(self, *args, province, all, csv, valid_from, retire_missing_on, **options):
+        kwargs = {"valid_from": valid_from, "retire_missing_on": retire_missing_on}
+        if csv:
+            rows = services.read_units_csv(csv.read_text(encoding="utf-8"))
+        else:
+            rows = services.read_units_csv(services.SHIPPED_UNITS_CSV.read_text(encoding="utf-8"))
+            if not all:
+                rows = services.province_rows(rows, province or services.DEFAULT_PROVINCE)
+        summary = services.load_units(rows, **kwargs)
+        self.stdout.write(
+            f"Đơn vị hành chính: {summary.created} tạo mới, {summary.updated} cập nhật, "
+            f"{summary.unchanged} không đổi, {summary.retired} hết hiệu lực."
+        )

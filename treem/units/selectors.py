@@ -1,0 +1,33 @@
+"""Reads of the unit tree, always through the user's scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from treem.accounts import policy
+from treem.accounts.models import User
+
+from .models import AdministrativeUnit
+
+
+@dataclass
+class UnitNode:
+    unit: AdministrativeUnit
+    children: list[UnitNode] = field(default_factory=list)
+
+
+def unit_tree(user: User, query: str = "") -> list[UnitNode]:
+    """The visible units as a forest (roots first); with a query, matching units and their ancestors."""
+    units = policy.visible_units(user).select_related("parent")
+    if query:
+        matches = units.filter(Q(name__icontains=query) | Q(code=query))
+        ancestor_codes = {code for m in matches for code in m.path.strip("/").split("/")}
+        units = units.filter(code__in=ancestor_codes)
+    nodes = {u.pk: UnitNode(u) for u in units}
+    roots = []
+    for node in nodes.values():
+        parent = nodes.get(node.unit.parent_id)
+        (parent.children if parent else roots).append(node)
+    return roots

@@ -1,0 +1,256 @@
+"""Writes for units and agencies: loading the unit tree and the agency registry."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.db import transaction
+
+from treem.core.errors import InputErrors
+
+from .models import AdministrativeUnit, Agency, AgencyKind, UnitLevel
+
+SHIPPED_UNITS_CSV = settings.DATA_DIR / "units" / "vietnam-2023.csv"
+DEFAULT_PROVINCE = "46"
+UNIT_TYPES = {
+    "tỉnh",
+    "thành phố trung ương",
+    "thành phố",
+    "thị xã",
+    "huyện",
+    "quận",
+    "phường",
+    "xã",
+    "thị trấn",
+}
+CSV_COLUMNS = ["code", "name", "type", "parent_code"]
+LEVEL_BY_DEPTH = {0: UnitLevel.PROVINCE, 1: UnitLevel.DISTRICT, 2: UnitLevel.COMMUNE}
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    line: int
+    code: str
+    name: str
+    unit_type: str
+    parent_code: str
+
+
+@dataclass
+class LoadSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    retired: int = 0
+
+
+def read_units_csv(text: str) -> list[UnitRow]:
+    """Parse and check a units CSV; raise InputErrors naming every bad row and column."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InputErrors(
+            [f"Tệp CSV thiếu cột: {', '.join(missing)} (cần các cột {', '.join(CSV_COLUMNS)})."]
+        )
+    rows: list[UnitRow] = []
+    errors: list[str] = []
+    seen: set[str] = set()
+    for line, raw in enumerate(reader, start=2):
+        code = (raw["code"] or "").strip()
+        row = UnitRow(
+            line,
+            code,
+            (raw["name"] or "").strip(),
+            (raw["type"] or "").strip().lower(),
+            (raw["parent_code"] or "").strip(),
+        )
+        if not re.fullmatch(r"\d{2,5}", code):
+            errors.append(f"Dòng {line}, cột code: mã '{code}' không hợp lệ (phải là mã số GSO 2–5 chữ số).")
+        elif code in seen:
+            errors.append(f"Dòng {line}, cột code: mã '{code}' bị lặp.")
+        seen.add(code)
+        if not row.name:
+            errors.append(f"Dòng {line}, cột name: thiếu tên đơn vị.")
+        if row.unit_type not in UNIT_TYPES:
+            errors.append(
+                f"Dòng {line}, cột type: loại '{row.unit_type}' không hợp lệ ({', '.join(sorted(UNIT_TYPES))})."
+            )
+        rows.append(row)
+    known = seen | set(
+        AdministrativeUnit.objects.filter(code__in={r.parent_code for r in rows}).values_list(
+            "code", flat=True
+        )
+    )
+    for row in rows:
+        if row.parent_code and row.parent_code not in known:
+            errors.append(f"Dòng {row.line}, cột parent_code: không tìm thấy đơn vị cha '{row.parent_code}'.")
+    if errors:
+        raise InputErrors(errors)
+    return rows
+
+
+def province_rows(rows: list[UnitRow], province_code: str) -> list[UnitRow]:
+    """The rows of one province's subtree out of a whole-country file."""
+    keep = {province_code}
+    picked = []
+    for row in rows:  # the file lists parents before children
+        if row.code == province_code or row.parent_code in keep:
+            keep.add(row.code)
+            picked.append(row)
+    if not picked:
+        raise InputErrors([f"Không có tỉnh mã '{province_code}' trong dữ liệu đơn vị hành chính."])
+    return picked
+
+
+@transaction.atomic
+def load_units(
+    rows: list[UnitRow],
+    *,
+    valid_from: datetime.date | None = None,
+    retire_missing_on: datetime.date | None = None,
+) -> LoadSummary:
+    """Create or update units; with `retire_missing_on`, units of the same provinces that the rows no
+    longer list get valid_to (never deleted, so their data stays)."""
+    summary = LoadSummary()
+    existing = {
+        u.code: u
+        for u in AdministrativeUnit.objects.filter(
+            code__in=[r.code for r in rows] + [r.parent_code for r in rows]
+        )
+    }
+    for row in _parents_first(rows):
+        parent = existing.get(row.parent_code) if row.parent_code else None
+        level = LEVEL_BY_DEPTH[0 if parent is None else parent.depth + 1]
+        unit = existing.get(row.code)
+        if unit is None:
+            unit = AdministrativeUnit(
+                code=row.code,
+                name=row.name,
+                unit_type=row.unit_type,
+                level=level,
+                parent=parent,
+                valid_from=valid_from,
+            )
+            unit.save()
+            existing[row.code] = unit
+            summary.created += 1
+            continue
+        changed = (unit.name, unit.unit_type, unit.level, unit.parent_id, unit.valid_to) != (
+            row.name,
+            row.unit_type,
+            level,
+            parent.pk if parent else None,
+            None,
+        )
+        if changed:
+            unit.name, unit.unit_type, unit.level, unit.parent, unit.valid_to = (
+                row.name,
+                row.unit_type,
+                level,
+                parent,
+                None,
+            )
+            unit.save()
+            summary.updated += 1
+        else:
+            summary.unchanged += 1
+    if retire_missing_on is not None:
+        listed = {r.code for r in rows}
+        provinces = [u for u in existing.values() if u.parent_id is None and u.code in listed]
+        for province in provinces:
+            gone = AdministrativeUnit.objects.filter(
+                path__startswith=province.path, valid_to__isnull=True
+            ).exclude(code__in=listed)
+            summary.retired += gone.update(valid_to=retire_missing_on)
+    return summary
+
+
+def _parents_first(rows: list[UnitRow]) -> list[UnitRow]:
+    by_code = {r.code: r for r in rows}
+
+    def depth(row: UnitRow) -> int:
+        d = 0
+        while row.parent_code in by_code:
+            row = by_code[row.parent_code]
+            d += 1
+        return d
+
+    return sorted(rows, key=depth)
+
+
+def load_shipped_province(province_code: str = DEFAULT_PROVINCE, **kwargs) -> LoadSummary:
+    rows = read_units_csv(SHIPPED_UNITS_CSV.read_text(encoding="utf-8"))
+    return load_units(province_rows(rows, province_code), **kwargs)
+
+
+# --- agencies -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def load_agencies(path: Path) -> LoadSummary:
+    """Create or update the agencies and groups of a registry file (see data/agencies/)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise InputErrors([f"Tệp {path.name} không phải YAML hợp lệ: {exc}"]) from exc
+    errors: list[str] = []
+    kinds = set(AgencyKind.values)
+    entries = data.get("agencies") or []
+    groups = data.get("groups") or []
+    codes = {e.get("code") for e in entries} | {g.get("code") for g in groups}
+    units = {
+        u.code: u
+        for u in AdministrativeUnit.objects.filter(code__in={e.get("unit") for e in entries if e.get("unit")})
+    }
+    for i, entry in enumerate(entries):
+        where = f"agencies[{i}]"
+        for field in ("code", "name", "kind"):
+            if not entry.get(field):
+                errors.append(f"{where}.{field}: thiếu giá trị.")
+        if entry.get("kind") and entry["kind"] not in kinds:
+            errors.append(f"{where}.kind: loại '{entry['kind']}' không hợp lệ.")
+        if entry.get("unit") and entry["unit"] not in units:
+            errors.append(
+                f"{where}.unit: chưa có đơn vị hành chính mã '{entry['unit']}' (chạy load_units trước)."
+            )
+    for i, group in enumerate(groups):
+        for member in group.get("members") or []:
+            if member not in codes:
+                errors.append(f"groups[{i}].members: không có cơ quan mã '{member}'.")
+    if errors:
+        raise InputErrors(errors)
+    summary = LoadSummary()
+    for entry in entries:
+        _, created = Agency.objects.update_or_create(
+            code=entry["code"],
+            defaults={
+                "name": entry["name"],
+                "short_name": entry.get("short_name", ""),
+                "kind": entry["kind"],
+                "unit": units.get(entry.get("unit") or ""),
+                "is_active": True,
+            },
+        )
+        summary.created += created
+        summary.updated += not created
+    for group in groups:
+        agency, created = Agency.objects.update_or_create(
+            code=group["code"],
+            defaults={
+                "name": group["name"],
+                "short_name": group.get("short_name", ""),
+                "kind": AgencyKind.GROUP,
+                "is_active": True,
+            },
+        )
+        agency.members.set(Agency.objects.filter(code__in=group["members"]))
+        summary.created += created
+        summary.updated += not created
+    return summary
