@@ -1,0 +1,45 @@
+"""Shared fixtures. The 2023 structure, agencies and plan are loaded once per test session into the test
+database (each test runs in a transaction that is rolled back), through the same services `make run` uses."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+PLAN_FILE = settings.DATA_DIR / "plans" / "tth-2023.yaml"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_units", verbosity=0)
+        call_command("load_agencies", verbosity=0)
+        call_command("load_plan", str(PLAN_FILE), verbosity=0)
+
+
+@pytest.fixture
+def plan(db):
+    from treem.plans.models import Plan
+
+    return Plan.objects.get(code="tth-2023")
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user(role, unit_code=None, agency_code=None) → a saved user with that scope."""
+    from treem.accounts.models import User
+    from treem.units.models import AdministrativeUnit, Agency
+
+    def make(role: str, unit_code: str | None = None, agency_code: str | None = None, **extra) -> User:
+        user = User.objects.create_user(
+            username=f"{role}-{unit_code or ''}-{agency_code or ''}-{User.objects.count()}",
+            password="Mat-khau-thu-2023",
+            role=role,
+            unit=AdministrativeUnit.objects.get(code=unit_code) if unit_code else None,
+            agency=Agency.objects.get(code=agency_code) if agency_code else None,
+            **extra,
+        )
+        return user
+
+    return make
