@@ -15,6 +15,8 @@ a unit subtree (`unit`) and/or an agency (`agency`):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
 from treem.units.models import AdministrativeUnit, Agency
@@ -66,6 +68,43 @@ def can_view_unit(user: User, unit: AdministrativeUnit) -> bool:
 
 def can_view_agency(user: User, agency: Agency) -> bool:
     return visible_agencies(user).filter(pk=agency.pk).exists()
+
+
+@dataclass(frozen=True)
+class EntryScope:
+    """Where a user may enter figures: units under `unit_path` (None: any unit) and elements supplied by
+    `supplier_ids` (None: any element). `allowed=False` means no entry at all (leaders)."""
+
+    allowed: bool
+    unit_path: str | None = None
+    supplier_ids: frozenset[int] | None = None
+
+    def allows(self, element, unit: AdministrativeUnit) -> bool:
+        if not self.allowed:
+            return False
+        if self.unit_path is not None and not unit.path.startswith(self.unit_path):
+            return False
+        return self.supplier_ids is None or element.supplier_id in self.supplier_ids
+
+
+def entry_scope(user: User | None) -> EntryScope:
+    """Who enters which figures: coordinators and admins anything; an agency reporter its agency's
+    elements in its agency's area; district and commune officers any element in their own area."""
+    if user is None or not user.is_authenticated:
+        return EntryScope(False)
+    if user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE_COORDINATOR):
+        return EntryScope(True)
+    if user.role == Role.AGENCY_REPORTER and user.agency:
+        area = user.agency.unit
+        suppliers = frozenset([user.agency_id, *user.agency.groups.values_list("pk", flat=True)])
+        return EntryScope(area is not None, area.path if area else None, suppliers)
+    if user.role in (Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER) and user.unit:
+        return EntryScope(True, user.unit.path)
+    return EntryScope(False)
+
+
+def can_enter_values(user: User) -> bool:
+    return entry_scope(user).allowed
 
 
 def can_view_plans(user: User) -> bool:

@@ -33,4 +33,7 @@ def parse(expression: str) -> list[Term]:
         raise ExpressionError(
             f"biểu thức '{expression}' không hợp lệ (dạng #{{MA_CHI_SO}} hoặc #{{MA_CHI_SO.nhom}}, nối bằng +)"
         )
-    return [Term(code, combo if combo != DEFAULT_COMBO else None) for code, combo in TERM.findall(expression)]
+    return [
+        Term(code, combo if combo and combo != DEFAULT_COMBO else None)
+        for code, combo in TERM.findall(expression)
+    ]

@@ -90,6 +90,13 @@ class DataElement(models.Model):
         related_name="data_elements",
         verbose_name=_("cơ quan cung cấp"),
     )
+    collection_level = models.CharField(
+        _("cấp thu thập"),
+        max_length=10,
+        choices=[("district", _("Huyện")), ("commune", _("Xã"))],
+        default="commune",
+        help_text=_("Cấp đơn vị nhập số liệu; dùng để biết đơn vị nào chưa báo cáo."),
+    )
     categories = models.ManyToManyField(
         Category, blank=True, related_name="data_elements", verbose_name=_("phân tổ")
     )
@@ -153,3 +160,66 @@ class DataValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.element.code}/{self.combo.code}/{self.unit.code}/{self.period.code}={self.value}"
+
+
+class RuleOperator(models.TextChoices):
+    LT = "lt", "<"
+    LE = "le", "≤"
+    EQ = "eq", "="
+    GE = "ge", "≥"
+    GT = "gt", ">"
+
+
+class ValidationRule(models.Model):
+    """`left operator right` between expressions over data elements, checked for one unit and period.
+
+    Rules come from the plan file (`validation_rules`); each percent indicator also implies
+    numerator ≤ denominator (see validation.py)."""
+
+    code = models.CharField(_("mã"), max_length=60, unique=True)
+    left = models.CharField(_("vế trái"), max_length=300)
+    operator = models.CharField(_("phép so sánh"), max_length=2, choices=RuleOperator.choices)
+    right = models.CharField(_("vế phải"), max_length=300)
+    message = models.CharField(_("thông báo"), max_length=300)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("quy tắc kiểm tra")
+        verbose_name_plural = _("quy tắc kiểm tra")
+
+    def __str__(self) -> str:
+        return f"{self.left} {self.get_operator_display()} {self.right}"
+
+
+class Completion(models.Model):
+    """A reporting entity has marked its figures for a unit and period complete."""
+
+    agency = models.ForeignKey("units.Agency", on_delete=models.PROTECT, related_name="completions")
+    unit = models.ForeignKey("units.AdministrativeUnit", on_delete=models.PROTECT, related_name="completions")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="completions")
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    completed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "unit", "period"], name="unique_completion")]
+        verbose_name = _("xác nhận hoàn thành")
+        verbose_name_plural = _("xác nhận hoàn thành")
+
+    def __str__(self) -> str:
+        return f"{self.agency.code}/{self.unit.code}/{self.period.code}"
+
+
+class PendingImport(models.Model):
+    """An uploaded file checked and waiting for the user's confirmation (kept in the database so any
+    app server can finish it)."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=255)
+    rows = models.JSONField(help_text="[[element, combo, unit, period, value, comment], ...]")
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.filename

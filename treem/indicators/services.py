@@ -8,7 +8,7 @@ from django.db import transaction
 
 from treem.units.models import Agency
 
-from .models import DEFAULT_COMBO, Category, CategoryOptionCombo, DataElement
+from .models import DEFAULT_COMBO, Category, CategoryOptionCombo, DataElement, ValidationRule
 
 
 def existing_element_codes() -> set[str]:
@@ -56,6 +56,7 @@ def load_data_elements(rows: list[dict], agencies: dict[str, Agency]) -> list[Da
                 "name": row["name"],
                 "value_type": row.get("value_type", "integer"),
                 "aggregation": row.get("aggregation", "sum"),
+                "collection_level": row.get("collection_level", "commune"),
                 "supplier": agencies[supplier],
             },
         )
@@ -64,3 +65,17 @@ def load_data_elements(rows: list[dict], agencies: dict[str, Agency]) -> list[Da
         element.combos.set(combos_for(element_categories))
         elements.append(element)
     return elements
+
+
+def load_validation_rules(rows: list[dict]) -> None:
+    """Create or update the rules a plan file lists (rules are shared; a rule is never silently dropped)."""
+    for row in rows:
+        ValidationRule.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "left": row["left"],
+                "operator": row["operator"],
+                "right": row["right"],
+                "message": row["message"],
+            },
+        )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from treem.indicators.models import DataElement
+from treem.indicators.expressions import parse
+from treem.indicators.metadata import plan_elements
+from treem.indicators.models import ValidationRule
 from treem.units.models import Agency
 
 from .models import Plan
@@ -18,17 +20,16 @@ def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def _rules_of(element_codes: set[str]):
+    """The validation rules that only involve the plan's elements."""
+    for rule in ValidationRule.objects.all():
+        if {t.element for t in parse(rule.left) + parse(rule.right)} <= element_codes:
+            yield rule
+
+
 def export_plan(plan: Plan) -> dict:
     indicators = plan.indicators.filter(is_active=True).select_related("supplier", "target")
-    element_codes = set()
-    for indicator in indicators:
-        for expr in (indicator.numerator, indicator.denominator):
-            element_codes |= {part.split("}")[0].split(".")[0] for part in expr.split("#{")[1:]}
-    elements = (
-        DataElement.objects.filter(code__in=element_codes)
-        .select_related("supplier")
-        .prefetch_related("categories")
-    )
+    elements = list(plan_elements(plan))
     return {
         "code": plan.code,
         "year": plan.year,
@@ -57,6 +58,10 @@ def export_plan(plan: Plan) -> dict:
                 "categories": [c.code for c in e.categories.all()],
             }
             for e in elements
+        ],
+        "validation_rules": [
+            {"code": r.code, "left": r.left, "operator": r.operator, "right": r.right, "message": r.message}
+            for r in _rules_of({e.code for e in elements})
         ],
         "targets": [
             {

@@ -113,6 +113,19 @@ def _content_errors(data: dict, lines: dict, name: str) -> list[str]:
                         err(path + (part,), f"không có chỉ số dữ liệu '{term.element}' trong data_elements")
                     elif term.combo and term.combo not in combos:
                         err(path + (part,), f"không có nhóm phân tổ '{term.combo}'")
+    for i, rule in enumerate(data.get("validation_rules") or []):
+        for part in ("left", "right"):
+            try:
+                terms = parse(rule[part])
+            except ExpressionError as exc:
+                err(("validation_rules", i, part), str(exc))
+                continue
+            for term in terms:
+                if term.element not in known_elements:
+                    err(
+                        ("validation_rules", i, part),
+                        f"không có chỉ số dữ liệu '{term.element}' trong data_elements",
+                    )
     for code, count in indicator_codes.items():
         if count > 1:
             err(("targets",), f"mã chỉ tiêu '{code}' bị lặp {count} lần")
@@ -182,6 +195,7 @@ def load_plan(path: Path) -> PlanLoadResult:
             setattr(plan, name, value)
         plan.save()
     indicator_services.load_data_elements(data["data_elements"], agencies)
+    indicator_services.load_validation_rules(data.get("validation_rules") or [])
 
     _sync(
         LegalBasis,

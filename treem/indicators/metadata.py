@@ -1,0 +1,65 @@
+"""The indicator metadata of a plan, as export_metadata prints it."""
+
+from __future__ import annotations
+
+from treem.plans.models import Plan
+
+from .expressions import parse
+from .models import CategoryOptionCombo, DataElement, ValidationRule
+
+
+def plan_elements(plan: Plan):
+    """The data elements the plan's active indicators are computed from."""
+    codes = set()
+    for ind in plan.indicators.filter(is_active=True):
+        codes |= {t.element for t in parse(ind.numerator) + parse(ind.denominator)}
+    return (
+        DataElement.objects.filter(code__in=codes)
+        .select_related("supplier")
+        .prefetch_related("categories", "combos")
+    )
+
+
+def plan_metadata(plan: Plan) -> dict:
+    elements = list(plan_elements(plan))
+    combo_codes = {c.code for e in elements for c in e.combos.all()}
+    return {
+        "plan": plan.code,
+        "dataElements": [
+            {
+                "code": e.code,
+                "name": e.name,
+                "valueType": e.value_type,
+                "aggregation": e.aggregation,
+                "collectionLevel": e.collection_level,
+                "supplier": e.supplier.code,
+                "categories": [c.code for c in e.categories.all()],
+                "categoryOptionCombos": [c.code for c in e.combos.all()],
+            }
+            for e in elements
+        ],
+        "categoryOptionCombos": [
+            {"code": c.code, "name": c.name} for c in CategoryOptionCombo.objects.filter(code__in=combo_codes)
+        ],
+        "indicators": [
+            {
+                "code": i.code,
+                "target": i.target.code,
+                "text": i.text,
+                "numerator": i.numerator,
+                "denominator": i.denominator,
+                "factor": i.factor,
+                "direction": i.direction,
+                "threshold": float(i.threshold),
+                "unit": i.unit,
+                "disaggregation": i.disaggregation,
+            }
+            for i in plan.indicators.filter(is_active=True)
+            .select_related("target")
+            .order_by("target__order", "order")
+        ],
+        "validationRules": [
+            {"code": r.code, "left": r.left, "operator": r.operator, "right": r.right, "message": r.message}
+            for r in ValidationRule.objects.all()
+        ],
+    }
