@@ -11,6 +11,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("ke-hoach/", include("treem.plans.urls")),
     path("don-vi/", include("treem.units.urls")),
+    path("so-lieu/", include("treem.indicators.urls")),
+    path("bang-theo-doi/", include("treem.dashboard.urls")),
     path("api/", include("treem.api_urls")),
     path("admin/", admin.site.urls),
 ]

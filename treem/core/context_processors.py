@@ -5,4 +5,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_can_manage_plans": policy.can_manage_plans(user), "nav_is_staff": user.is_staff}
+    return {
+        "nav_can_manage_plans": policy.can_manage_plans(user),
+        "nav_can_enter_values": policy.can_enter_values(user),
+        "nav_is_staff": user.is_staff,
+    }

@@ -1,0 +1,3 @@
+
+app_name = "dashboard"
+urlpatterns: list = []  # scorecard and charts (see views.py)

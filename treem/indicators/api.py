@@ -1,0 +1,1 @@
+"""API for data values (DHIS2 dataValueSets)."""
