@@ -32,6 +32,8 @@ UNIT_TYPES = {
 }
 CSV_COLUMNS = ["code", "name", "type", "parent_code"]
 LEVEL_BY_DEPTH = {0: UnitLevel.PROVINCE, 1: UnitLevel.DISTRICT, 2: UnitLevel.COMMUNE}
+# GSO codes have a fixed width per level; aggregation relies on it (see indicators/evaluation.py).
+CODE_WIDTH = {0: 2, 1: 3, 2: 5}
 
 
 @dataclass(frozen=True)
@@ -83,17 +85,37 @@ def read_units_csv(text: str) -> list[UnitRow]:
                 f"Dòng {line}, cột type: loại '{row.unit_type}' không hợp lệ ({', '.join(sorted(UNIT_TYPES))})."
             )
         rows.append(row)
-    known = seen | set(
-        AdministrativeUnit.objects.filter(code__in={r.parent_code for r in rows}).values_list(
-            "code", flat=True
-        )
-    )
+    stored = {u.code: u.depth for u in AdministrativeUnit.objects.filter(code__in={r.parent_code for r in rows})}
+    by_code = {r.code: r for r in rows}
     for row in rows:
-        if row.parent_code and row.parent_code not in known:
+        if row.parent_code and row.parent_code not in by_code and row.parent_code not in stored:
             errors.append(f"Dòng {row.line}, cột parent_code: không tìm thấy đơn vị cha '{row.parent_code}'.")
+            continue
+        depth = _depth(row, by_code, stored)
+        if depth is None or depth > 2:
+            errors.append(f"Dòng {row.line}, cột parent_code: đơn vị phải là tỉnh, huyện hoặc xã (quá 3 cấp).")
+        elif re.fullmatch(r"\d{2,5}", row.code) and len(row.code) != CODE_WIDTH[depth]:
+            errors.append(
+                f"Dòng {row.line}, cột code: mã GSO cấp {LEVEL_BY_DEPTH[depth].label.lower()} phải có "
+                f"{CODE_WIDTH[depth]} chữ số, '{row.code}' có {len(row.code)}."
+            )
     if errors:
         raise InputErrors(errors)
     return rows
+
+
+def _depth(row: UnitRow, by_code: dict[str, UnitRow], stored: dict[str, int]) -> int | None:
+    """0 for a province, 1 for a district, 2 for a commune; None on a cycle."""
+    depth, seen = 0, set()
+    while row.parent_code:
+        if row.parent_code in stored:
+            return depth + 1 + stored[row.parent_code]
+        if row.code in seen or row.parent_code not in by_code:
+            return None
+        seen.add(row.code)
+        row = by_code[row.parent_code]
+        depth += 1
+    return depth
 
 
 def province_rows(rows: list[UnitRow], province_code: str) -> list[UnitRow]:

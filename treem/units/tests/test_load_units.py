@@ -15,7 +15,12 @@ def test_shipped_2023_structure_of_thua_thien_hue_has_1_province_9_districts_141
     assert units.filter(level=UnitLevel.DISTRICT).count() == 9
     assert units.filter(level=UnitLevel.COMMUNE).count() == 141
     hue = AdministrativeUnit.objects.get(code="474")
-    assert (hue.name, hue.unit_type, hue.parent, hue.level) == ("Thành phố Huế", "thành phố", province, "district")
+    assert (hue.name, hue.unit_type, hue.parent, hue.level) == (
+        "Thành phố Huế",
+        "thành phố",
+        province,
+        "district",
+    )
     assert AdministrativeUnit.objects.get(code="19750").path == "46/474/19750/"
 
 
@@ -59,8 +64,13 @@ def test_csv_missing_a_column_is_refused(db):
 
 
 def test_a_unit_that_disappears_gets_valid_to_and_keeps_existing(db, tmp_path):
-    rows = [r for r in services.province_rows(
-        services.read_units_csv(services.SHIPPED_UNITS_CSV.read_text(encoding="utf-8")), "46") if r.code != "19750"]
+    rows = [
+        r
+        for r in services.province_rows(
+            services.read_units_csv(services.SHIPPED_UNITS_CSV.read_text(encoding="utf-8")), "46"
+        )
+        if r.code != "19750"
+    ]
     summary = services.load_units(rows, retire_missing_on=datetime.date(2025, 7, 1))
     assert summary.retired == 1
     gone = AdministrativeUnit.objects.get(code="19750")
@@ -77,12 +87,35 @@ def test_load_units_command_reports_errors_in_vietnamese(db, tmp_path):
 
 
 def test_agencies_include_every_body_of_section_iv_and_groups_expand_to_members(db):
-    for code in ["SLDTBXH", "SKHDT", "STC", "STP", "SYT", "SGDDT", "SVHTT", "CAT", "STTTT", "BDT", "SXD",
-                 "STNMT", "MTTQ", "TINHDOAN"]:
+    for code in [
+        "SLDTBXH",
+        "SKHDT",
+        "STC",
+        "STP",
+        "SYT",
+        "SGDDT",
+        "SVHTT",
+        "CAT",
+        "STTTT",
+        "BDT",
+        "SXD",
+        "STNMT",
+        "MTTQ",
+        "TINHDOAN",
+    ]:
         assert Agency.objects.filter(code=code).exists(), code
     district_committees = Agency.objects.get(code="UBND-HUYEN").owing_agencies()
     assert len(district_committees) == 9
     assert {a.unit.code for a in district_committees} == set(
-        AdministrativeUnit.objects.filter(parent__code="46").values_list("code", flat=True))
+        AdministrativeUnit.objects.filter(parent__code="46").values_list("code", flat=True)
+    )
     syt = Agency.objects.get(code="SYT")
     assert syt.owing_agencies() == [syt]
+
+
+def test_a_gso_code_of_the_wrong_width_for_its_level_is_refused(db):
+    with pytest.raises(InputErrors) as error:
+        services.read_units_csv("code,name,type,parent_code\n46,Huế,tỉnh,\n4747,Huyện X,huyện,46\n1975,Xã Y,xã,474\n")
+    text = "\n".join(error.value.messages)
+    assert "Dòng 3, cột code" in text and "3 chữ số" in text
+    assert "Dòng 4, cột code" in text and "5 chữ số" in text
