@@ -7,8 +7,10 @@ deleted, with every conflict named by where it came from (row, column, field) in
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +18,7 @@ from django.utils import timezone
 from treem.accounts import policy
 from treem.units.models import AdministrativeUnit
 
-from . import validation
+from . import bulk, validation
 from .models import DEFAULT_COMBO, CategoryOptionCombo, DataElement, DataValue, Period
 from .periods import PeriodError, get_period, parse_period
 
@@ -121,72 +123,19 @@ def import_values(
 
     `scope` defaults to the user's entry scope; the command line passes a full one."""
     summary = ImportSummary(dry_run=dry_run)
-    catalogue = Catalogue()
-    scope = scope or policy.entry_scope(user)
-    units = catalogue.unit_map({i.unit for i in inputs})
+    resolver = _Resolver(Catalogue(), scope or policy.entry_scope(user), {i.unit for i in inputs})
     resolved = []  # (input, element, combo, unit, period, value|None)
     seen: dict[tuple, str] = {}
     for item in inputs:
-        combo_code = item.combo or DEFAULT_COMBO
-        errors_before = len(summary.conflicts)
-        element = catalogue.elements.get(item.element)
-        if element is None:
-            summary.conflicts.append(
-                Message(item.where, "dataElement", f"không có chỉ số dữ liệu mã '{item.element}'")
-            )
-        elif combo_code not in catalogue.element_combos.get(element.code, set()):
-            allowed = ", ".join(sorted(catalogue.element_combos.get(element.code, [])))
-            summary.conflicts.append(
-                Message(
-                    item.where,
-                    "categoryOptionCombo",
-                    f"'{combo_code}' không thuộc phân tổ của {element.code} ({allowed})",
-                )
-            )
-        unit = units.get(item.unit)
-        if unit is None:
-            summary.conflicts.append(
-                Message(item.where, "orgUnit", f"không có đơn vị hành chính mã '{item.unit}'")
-            )
-        period = catalogue.periods.get(item.period)
-        if period is None:
-            try:
-                parse_period(item.period)
-                period = catalogue.periods[item.period] = get_period(item.period)
-            except PeriodError as exc:
-                summary.conflicts.append(Message(item.where, "period", str(exc)))
-        if (
-            unit is not None
-            and period is not None
-            and not unit.is_valid_on(period.start_date)
-            and not unit.is_valid_on(period.end_date)
-        ):
-            summary.conflicts.append(
-                Message(
-                    item.where, "orgUnit", f"đơn vị '{unit.code}' không còn hiệu lực trong kỳ {period.code}"
-                )
-            )
-        if element is not None and unit is not None and not scope.allows(element, unit):
-            summary.conflicts.append(
-                Message(
-                    item.where,
-                    "orgUnit",
-                    f"bạn không được nhập {element.code} cho đơn vị '{unit.code}' ({unit.name})",
-                )
-            )
-        value = None
-        if item.value not in (None, ""):
-            if element is not None:
-                try:
-                    value = validation.check_value(element, item.value)
-                except ValueError as exc:
-                    summary.conflicts.append(Message(item.where, "value", str(exc)))
-        key = (item.element, combo_code, item.unit, item.period)
+        row, problems = resolver.resolve(item)
+        key = (item.element, item.combo or DEFAULT_COMBO, item.unit, item.period)
         if key in seen:
-            summary.conflicts.append(Message(item.where, "value", f"giá trị bị lặp (đã có ở {seen[key]})"))
+            problems.append(Message(item.where, "value", f"giá trị bị lặp (đã có ở {seen[key]})"))
         seen[key] = item.where or "dòng trước"
-        if len(summary.conflicts) == errors_before:
-            resolved.append((item, element, catalogue.combos[combo_code], unit, period, value))
+        if problems:
+            summary.conflicts.extend(problems)
+        else:
+            resolved.append(row)
     if summary.conflicts:
         return summary
 
@@ -194,7 +143,11 @@ def import_values(
     _check_rules(resolved, summary)
     if summary.conflicts:
         return summary
-    to_create, to_update, to_delete = [], [], []
+    to_create: list[bulk.NewValue] = []
+    to_update: dict[int, tuple[Decimal, str]] = {}
+    to_delete: list[int] = []
+    user_id = user.pk if user is not None and user.pk else None
+    outliers = validation.outlier_warnings(resolved) if check_outliers else {}
     for item, element, combo, unit, period, value in resolved:
         current = existing.get((element.pk, combo.pk, unit.pk, period.pk))
         if value is None:
@@ -204,79 +157,144 @@ def import_values(
             else:
                 summary.deleted += 1
                 summary.changes.append(Change(item, "deleted", current.value, None))
-                to_delete.append(current)
+                to_delete.append(current.id)
             continue
-        if check_outliers:
-            warning = validation.outlier_warning(
-                element.pk, combo.pk, unit.pk, period.period_type, period.start_date, value
-            )
-            if warning:
-                summary.warnings.append(Message(item.where, "value", warning))
+        warning = outliers.get((element.pk, combo.pk, unit.pk, period.pk))
+        if warning:
+            summary.warnings.append(Message(item.where, "value", warning))
         if current is None:
             summary.imported += 1
             summary.changes.append(Change(item, "new", None, value))
-            to_create.append(
-                DataValue(
-                    element=element,
-                    combo=combo,
-                    unit=unit,
-                    period=period,
-                    value=value,
-                    comment=item.comment,
-                    stored_by=user if user and user.pk else None,
-                )
-            )
+            to_create.append((element.pk, combo.pk, unit.pk, period.pk, value, item.comment, user_id))
         elif current.value != value or current.comment != item.comment:
             summary.updated += 1
             summary.changes.append(Change(item, "changed", current.value, value))
-            current.value, current.comment = value, item.comment
-            current.stored_by = user if user and user.pk else None
-            current.updated_at = timezone.now()
-            to_update.append(current)
+            to_update[current.id] = (value, item.comment)
         else:
             summary.ignored += 1
             summary.changes.append(Change(item, "unchanged", value, value))
     if not dry_run:
-        _write(to_create, to_update, to_delete)
+        _write(to_create, to_update, to_delete, user_id)
     return summary
 
 
-def _existing_values(resolved) -> dict[tuple, DataValue]:
+class _Resolver:
+    """Turns raw inputs into database objects, with every problem named; caches per unit, period and
+    element because a national file repeats them millions of times."""
+
+    def __init__(self, catalogue: Catalogue, scope: policy.EntryScope, unit_codes: set[str]) -> None:
+        self.catalogue = catalogue
+        self.scope = scope
+        self.units = catalogue.unit_map(unit_codes)
+        self.placement: dict[tuple[str, str], str | None] = {}
+        self.allowed: dict[tuple[str, str], bool] = {}
+
+    def period(self, code: str) -> Period | str:
+        """The period, or the Vietnamese reason it is not one."""
+        period = self.catalogue.periods.get(code)
+        if period is None:
+            try:
+                parse_period(code)
+            except PeriodError as exc:
+                return str(exc)
+            period = self.catalogue.periods[code] = get_period(code)
+        return period
+
+    def resolve(self, item: ValueInput) -> tuple[tuple | None, list[Message]]:
+        problems: list[Message] = []
+        combo_code = item.combo or DEFAULT_COMBO
+        element = self.catalogue.elements.get(item.element)
+        if element is None:
+            problems.append(
+                Message(item.where, "dataElement", f"không có chỉ số dữ liệu mã '{item.element}'")
+            )
+        elif combo_code not in self.catalogue.element_combos.get(element.code, ()):
+            allowed = ", ".join(sorted(self.catalogue.element_combos.get(element.code, [])))
+            problems.append(
+                Message(
+                    item.where,
+                    "categoryOptionCombo",
+                    f"'{combo_code}' không thuộc phân tổ của {element.code} ({allowed})",
+                )
+            )
+        unit = self.units.get(item.unit)
+        if unit is None:
+            problems.append(Message(item.where, "orgUnit", f"không có đơn vị hành chính mã '{item.unit}'"))
+        period = self.period(item.period)
+        if isinstance(period, str):
+            problems.append(Message(item.where, "period", period))
+            period = None
+        if unit is not None and period is not None:
+            key = (unit.code, period.code)
+            if key not in self.placement:
+                valid = unit.is_valid_on(period.start_date) or unit.is_valid_on(period.end_date)
+                self.placement[key] = (
+                    None if valid else (f"đơn vị '{unit.code}' không còn hiệu lực trong kỳ {period.code}")
+                )
+            if self.placement[key]:
+                problems.append(Message(item.where, "orgUnit", self.placement[key]))
+        if element is not None and unit is not None:
+            key = (element.code, unit.code)
+            if key not in self.allowed:
+                self.allowed[key] = self.scope.allows(element, unit)
+            if not self.allowed[key]:
+                problems.append(
+                    Message(
+                        item.where,
+                        "orgUnit",
+                        f"bạn không được nhập {element.code} cho đơn vị '{unit.code}' ({unit.name})",
+                    )
+                )
+        value = None
+        if element is not None and item.value is not None and item.value != "":
+            try:
+                value = validation.check_value(element, item.value)
+            except ValueError as exc:
+                problems.append(Message(item.where, "value", str(exc)))
+        if problems:
+            return None, problems
+        return (item, element, self.catalogue.combos[combo_code], unit, period, value), problems
+
+
+class Stored(NamedTuple):
+    id: int
+    value: Decimal
+    comment: str
+
+
+def _existing_values(resolved) -> dict[tuple, Stored]:
+    """The stored values the inputs may replace, by (element, combo, unit, period) ids, as plain tuples."""
     if not resolved:
         return {}
-    unit_ids = {r[3].pk for r in resolved}
     period_ids = {r[4].pk for r in resolved}
     element_ids = {r[1].pk for r in resolved}
+    unit_ids = list({r[3].pk for r in resolved})
     found = {}
-    unit_list = list(unit_ids)
-    for i in range(0, len(unit_list), 900):
+    for i in range(0, len(unit_ids), 900):  # SQLite limits bound parameters
         rows = DataValue.objects.filter(
-            unit_id__in=unit_list[i : i + 900], period_id__in=period_ids, element_id__in=element_ids
-        )
-        for dv in rows.iterator(chunk_size=5000):
-            found[(dv.element_id, dv.combo_id, dv.unit_id, dv.period_id)] = dv
+            unit_id__in=unit_ids[i : i + 900], period_id__in=period_ids, element_id__in=element_ids
+        ).values_list("element_id", "combo_id", "unit_id", "period_id", "id", "value", "comment")
+        for element_id, combo_id, unit_id, period_id, pk, value, comment in rows.iterator(chunk_size=10000):
+            found[(element_id, combo_id, unit_id, period_id)] = Stored(pk, value, comment)
     return found
 
 
 def _check_rules(resolved, summary: ImportSummary) -> None:
     cells = {(r[3].code, r[4].code) for r in resolved}
     values = validation.stored_values(cells)
-    origin: dict[tuple, dict[str, str]] = {}
+    origin: dict[tuple, dict[str, str]] = defaultdict(dict)
     for item, element, combo, unit, period, value in resolved:
         cell = values[(unit.code, period.code)]
         if value is None:
-            cell.pop((element.code, combo.code), None)
+            cell[element.code].pop(combo.code, None)
         else:
-            cell[(element.code, combo.code)] = value
-        origin.setdefault((unit.code, period.code), {})[element.code] = item.where
+            cell[element.code][combo.code] = value
+        origin[(unit.code, period.code)][element.code] = item.where
     broken = validation.rule_violations({c: values[c] for c in cells}, validation.all_rules())
     for (unit_code, period_code), problems in broken.items():
         for rule, left, right in problems:
-            names = [t.element for t in validation.parse(rule.left) + validation.parse(rule.right)]
-            where = next(
-                (origin[(unit_code, period_code)][n] for n in names if n in origin[(unit_code, period_code)]),
-                "",
-            )
+            sources = origin[(unit_code, period_code)]
+            where = next((sources[e] for e in sorted(rule.elements) if sources.get(e)), "")
             summary.conflicts.append(
                 Message(
                     where or f"đơn vị {unit_code}, kỳ {period_code}",
@@ -288,17 +306,28 @@ def _check_rules(resolved, summary: ImportSummary) -> None:
 
 
 @transaction.atomic
-def _write(to_create: list[DataValue], to_update: list[DataValue], to_delete: list[DataValue]) -> None:
-    """Save through the ORM per row where history must be kept; bulk for new rows (history added in bulk)."""
-    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+def _write(
+    to_create: list[bulk.NewValue],
+    to_update: dict[int, tuple[Decimal, str]],
+    to_delete: list[int],
+    user_id: int | None,
+) -> None:
+    """New values in bulk (with their history rows); updates and deletions through simple_history, so each
+    keeps who changed it, when, and the value before."""
+    from simple_history.utils import bulk_update_with_history
 
-    if to_create:
-        bulk_create_with_history(to_create, DataValue, batch_size=2000)
-    if to_update:
+    now = timezone.now()
+    bulk.insert_new_values(to_create, now)
+    changed = []
+    for dv in DataValue.objects.filter(pk__in=list(to_update)).iterator(chunk_size=2000):
+        dv.value, dv.comment = to_update[dv.pk]
+        dv.stored_by_id, dv.updated_at = user_id, now
+        changed.append(dv)
+    if changed:
         bulk_update_with_history(
-            to_update, DataValue, ["value", "comment", "stored_by", "updated_at"], batch_size=2000
+            changed, DataValue, ["value", "comment", "stored_by", "updated_at"], batch_size=2000
         )
-    for dv in to_delete:
+    for dv in DataValue.objects.filter(pk__in=to_delete):
         dv.delete()  # simple_history records the deletion with the old value
 
 

@@ -138,14 +138,16 @@ class Period(models.Model):
 
 
 class DataValue(models.Model):
-    element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="values")
-    combo = models.ForeignKey(CategoryOptionCombo, on_delete=models.PROTECT, related_name="values")
+    # Only the indexes lookups need: national imports write millions of rows and pay for each index.
+    # The unique constraint (element first) serves lookups by element; (period, element) serves evaluation.
+    element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="values", db_index=False)
+    combo = models.ForeignKey(CategoryOptionCombo, on_delete=models.PROTECT, related_name="values", db_index=False)
     unit = models.ForeignKey("units.AdministrativeUnit", on_delete=models.PROTECT, related_name="data_values")
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="values")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="values", db_index=False)
     value = models.DecimalField(_("giá trị"), max_digits=18, decimal_places=4)
     comment = models.CharField(_("ghi chú"), max_length=500, blank=True)
     stored_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     history = HistoricalRecords()

@@ -10,10 +10,11 @@ import operator
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Avg, Count
 
-from .expressions import parse
+from .expressions import Term, parse
 from .models import DataElement, DataValue, ValidationRule, ValueType
 from .numbers import parse_typed_number
 
@@ -25,6 +26,8 @@ OUTLIER_MIN_DIFFERENCE = Decimal(10)
 
 def check_value(element: DataElement, raw) -> Decimal:
     """The value as a Decimal, or ValueError (Vietnamese) naming what is wrong with it."""
+    if type(raw) is str and raw.isdigit() and len(raw) < 15 and element.value_type != ValueType.PERCENT:
+        return Decimal(raw)  # the common case of a plain count: nothing else to check
     value = parse_typed_number(raw, integer_expected=element.value_type == ValueType.INTEGER)
     if element.value_type == ValueType.INTEGER and value != value.to_integral_value():
         raise ValueError(f"'{raw}' phải là số nguyên (số đếm)")
@@ -44,6 +47,14 @@ class Rule:
     operator: str
     right: str
     message: str
+
+    @cached_property
+    def terms(self) -> tuple[list[Term], list[Term]]:
+        return parse(self.left), parse(self.right)
+
+    @cached_property
+    def elements(self) -> frozenset[str]:
+        return frozenset(t.element for t in self.terms[0] + self.terms[1])
 
 
 def all_rules(plan_indicators=None) -> list[Rule]:
@@ -68,62 +79,93 @@ def all_rules(plan_indicators=None) -> list[Rule]:
     return rules
 
 
-Key = tuple[str, str]  # (element code, combo code)
+CellValues = dict[str, dict[str, Decimal]]  # element code → combo code → value, for one unit and period
 
 
-def _side(expression: str, values: dict[Key, Decimal]) -> Decimal | None:
+def _side(terms: list[Term], values: CellValues) -> Decimal | None:
     """The sum of an expression's terms, or None when any term has no value (the rule is then skipped)."""
     total = Decimal(0)
-    for term in parse(expression):
-        if term.combo:
-            found = [values[(term.element, term.combo)]] if (term.element, term.combo) in values else []
-        else:
-            found = [v for (e, _), v in values.items() if e == term.element]
-        if not found:
+    for term in terms:
+        by_combo = values.get(term.element)
+        if not by_combo:
             return None
-        total += sum(found)
+        if term.combo:
+            if term.combo not in by_combo:
+                return None
+            total += by_combo[term.combo]
+        else:
+            total += sum(by_combo.values())
     return total
 
 
-def rule_violations(values_by_cell: dict[tuple[str, str], dict[Key, Decimal]], rules: list[Rule]) -> dict:
+def rule_violations(values_by_cell: dict[tuple[str, str], CellValues], rules: list[Rule]) -> dict:
     """For each (unit code, period code) → list of (rule, left, right) the values break."""
     broken: dict[tuple[str, str], list] = defaultdict(list)
     for cell, values in values_by_cell.items():
         for rule in rules:
-            left, right = _side(rule.left, values), _side(rule.right, values)
+            if not rule.elements <= values.keys():
+                continue
+            left, right = _side(rule.terms[0], values), _side(rule.terms[1], values)
             if left is not None and right is not None and not COMPARE[rule.operator](left, right):
                 broken[cell].append((rule, left, right))
     return broken
 
 
-def stored_values(cells: set[tuple[str, str]]) -> dict[tuple[str, str], dict[Key, Decimal]]:
-    """Stored values of the given (unit code, period code) cells, by cell and (element, combo)."""
-    out: dict[tuple[str, str], dict[Key, Decimal]] = defaultdict(dict)
-    units = {u for u, _ in cells}
+def stored_values(cells: set[tuple[str, str]]) -> dict[tuple[str, str], CellValues]:
+    """Stored values of the given (unit code, period code) cells."""
+    out: dict[tuple[str, str], CellValues] = defaultdict(lambda: defaultdict(dict))
+    units = list({u for u, _ in cells})
     periods = {p for _, p in cells}
-    rows = DataValue.objects.filter(unit__code__in=units, period__code__in=periods).values_list(
-        "unit__code", "period__code", "element__code", "combo__code", "value"
-    )
-    for unit, period, element, combo, value in rows.iterator(chunk_size=5000):
-        if (unit, period) in cells:
-            out[(unit, period)][(element, combo)] = value
+    for i in range(0, len(units), 900):  # SQLite limits bound parameters
+        rows = DataValue.objects.filter(
+            unit__code__in=units[i : i + 900], period__code__in=periods
+        ).values_list("unit__code", "period__code", "element__code", "combo__code", "value")
+        for unit, period, element, combo, value in rows.iterator(chunk_size=5000):
+            if (unit, period) in cells:
+                out[(unit, period)][element][combo] = value
     return out
 
 
-def outlier_warning(
-    element_id: int, combo_id: int, unit_id: int, period_type: str, before, value: Decimal
-) -> str | None:
-    """A warning when the value is far from the unit's average of earlier periods of the same type."""
-    history = DataValue.objects.filter(
-        element_id=element_id,
-        combo_id=combo_id,
-        unit_id=unit_id,
-        period__period_type=period_type,
-        period__start_date__lt=before,
-    ).aggregate(mean=Avg("value"), n=Count("id"))
-    if not history["n"] or history["n"] < 2 or not history["mean"]:
+def outlier_warnings(resolved) -> dict[tuple[int, int, int, int], str]:
+    """Warnings for values far from their unit's average over earlier periods of the same type.
+
+    `resolved` rows are (input, element, combo, unit, period, value); one GROUP BY per period in the batch.
+    The result maps (element id, combo id, unit id, period id) to a Vietnamese warning."""
+    warnings: dict[tuple[int, int, int, int], str] = {}
+    by_period = defaultdict(list)
+    for _, element, combo, unit, period, value in resolved:
+        if value is not None:
+            by_period[period].append((element.pk, combo.pk, unit.pk, value))
+    for period, rows in by_period.items():
+        unit_ids = list({r[2] for r in rows})
+        history = {}
+        for i in range(0, len(unit_ids), 900):
+            stats = (
+                DataValue.objects.filter(
+                    unit_id__in=unit_ids[i : i + 900],
+                    element_id__in={r[0] for r in rows},
+                    period__period_type=period.period_type,
+                    period__start_date__lt=period.start_date,
+                )
+                .values("element_id", "combo_id", "unit_id")
+                .annotate(mean=Avg("value"), n=Count("id"))
+                .order_by()
+            )
+            history.update(
+                {(s["element_id"], s["combo_id"], s["unit_id"]): (s["mean"], s["n"]) for s in stats}
+            )
+        for element_id, combo_id, unit_id, value in rows:
+            mean, n = history.get((element_id, combo_id, unit_id), (None, 0))
+            text = _outlier_text(value, mean, n)
+            if text:
+                warnings[(element_id, combo_id, unit_id, period.pk)] = text
+    return warnings
+
+
+def _outlier_text(value: Decimal, mean, n: int) -> str | None:
+    if n < 2 or not mean:
         return None
-    mean = Decimal(history["mean"])
+    mean = Decimal(mean)
     if abs(value - mean) < OUTLIER_MIN_DIFFERENCE:
         return None
     if value > mean * OUTLIER_FACTOR or value * OUTLIER_FACTOR < mean:
