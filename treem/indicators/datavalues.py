@@ -136,13 +136,12 @@ def import_values(
             summary.conflicts.extend(problems)
         else:
             resolved.append(row)
-    if summary.conflicts:
-        return summary
-
-    existing = _existing_values(resolved)
+    # Rules between elements are checked over the rows that are valid on their own, so one pass names
+    # every problem of the file.
     _check_rules(resolved, summary)
     if summary.conflicts:
         return summary
+    existing = _existing_values(resolved)
     to_create: list[bulk.NewValue] = []
     to_update: dict[int, tuple[Decimal, str]] = {}
     to_delete: list[int] = []
@@ -176,6 +175,9 @@ def import_values(
     if not dry_run:
         _write(to_create, to_update, to_delete, user_id)
     return summary
+
+
+COMMENT_MAX_LENGTH = DataValue._meta.get_field("comment").max_length
 
 
 class _Resolver:
@@ -245,6 +247,14 @@ class _Resolver:
                         f"bạn không được nhập {element.code} cho đơn vị '{unit.code}' ({unit.name})",
                     )
                 )
+        if len(item.comment) > COMMENT_MAX_LENGTH:
+            problems.append(
+                Message(
+                    item.where,
+                    "comment",
+                    f"ghi chú dài {len(item.comment)} ký tự, tối đa {COMMENT_MAX_LENGTH}",
+                )
+            )
         value = None
         if element is not None and item.value is not None and item.value != "":
             try:

@@ -85,7 +85,9 @@ def read_units_csv(text: str) -> list[UnitRow]:
                 f"Dòng {line}, cột type: loại '{row.unit_type}' không hợp lệ ({', '.join(sorted(UNIT_TYPES))})."
             )
         rows.append(row)
-    stored = {u.code: u.depth for u in AdministrativeUnit.objects.filter(code__in={r.parent_code for r in rows})}
+    stored = {
+        u.code: u.depth for u in AdministrativeUnit.objects.filter(code__in={r.parent_code for r in rows})
+    }
     by_code = {r.code: r for r in rows}
     for row in rows:
         if row.parent_code and row.parent_code not in by_code and row.parent_code not in stored:
@@ -93,7 +95,9 @@ def read_units_csv(text: str) -> list[UnitRow]:
             continue
         depth = _depth(row, by_code, stored)
         if depth is None or depth > 2:
-            errors.append(f"Dòng {row.line}, cột parent_code: đơn vị phải là tỉnh, huyện hoặc xã (quá 3 cấp).")
+            errors.append(
+                f"Dòng {row.line}, cột parent_code: đơn vị phải là tỉnh, huyện hoặc xã (quá 3 cấp)."
+            )
         elif re.fullmatch(r"\d{2,5}", row.code) and len(row.code) != CODE_WIDTH[depth]:
             errors.append(
                 f"Dòng {row.line}, cột code: mã GSO cấp {LEVEL_BY_DEPTH[depth].label.lower()} phải có "
@@ -215,6 +219,31 @@ def load_shipped_province(province_code: str = DEFAULT_PROVINCE, **kwargs) -> Lo
 # --- agencies -------------------------------------------------------------------------------------
 
 
+def _upsert_agency(
+    agency: Agency | None, code: str, values: dict, members: set[str] | None, summary: LoadSummary
+) -> None:
+    """Create or update one agency, counting it as created, updated or unchanged."""
+    if agency is None:
+        agency = Agency.objects.create(code=code, **values)
+        summary.created += 1
+        outcome = "created"
+    else:
+        outcome = "unchanged"
+        if any(getattr(agency, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(agency, name, value)
+            agency.save()
+            outcome = "updated"
+    current = set() if outcome == "created" else {m.code for m in agency.members.all()}
+    if members is not None and members != current:
+        agency.members.set(Agency.objects.filter(code__in=members))
+        outcome = "created" if outcome == "created" else "updated"
+    if outcome == "updated":
+        summary.updated += 1
+    elif outcome == "unchanged":
+        summary.unchanged += 1
+
+
 @transaction.atomic
 def load_agencies(path: Path) -> LoadSummary:
     """Create or update the agencies and groups of a registry file (see data/agencies/)."""
@@ -249,30 +278,22 @@ def load_agencies(path: Path) -> LoadSummary:
     if errors:
         raise InputErrors(errors)
     summary = LoadSummary()
+    existing = {a.code: a for a in Agency.objects.prefetch_related("members")}
     for entry in entries:
-        _, created = Agency.objects.update_or_create(
-            code=entry["code"],
-            defaults={
-                "name": entry["name"],
-                "short_name": entry.get("short_name", ""),
-                "kind": entry["kind"],
-                "unit": units.get(entry.get("unit") or ""),
-                "is_active": True,
-            },
-        )
-        summary.created += created
-        summary.updated += not created
+        values = {
+            "name": entry["name"],
+            "short_name": entry.get("short_name", ""),
+            "kind": entry["kind"],
+            "unit": units.get(entry.get("unit") or ""),
+            "is_active": True,
+        }
+        _upsert_agency(existing.get(entry["code"]), entry["code"], values, None, summary)
     for group in groups:
-        agency, created = Agency.objects.update_or_create(
-            code=group["code"],
-            defaults={
-                "name": group["name"],
-                "short_name": group.get("short_name", ""),
-                "kind": AgencyKind.GROUP,
-                "is_active": True,
-            },
-        )
-        agency.members.set(Agency.objects.filter(code__in=group["members"]))
-        summary.created += created
-        summary.updated += not created
+        values = {
+            "name": group["name"],
+            "short_name": group.get("short_name", ""),
+            "kind": AgencyKind.GROUP,
+            "is_active": True,
+        }
+        _upsert_agency(existing.get(group["code"]), group["code"], values, set(group["members"]), summary)
     return summary

@@ -16,4 +16,6 @@ class Command(LoaderCommand):
 
     def handle(self, *args, path, **options):
         summary = services.load_agencies(path)
-        self.stdout.write(f"Cơ quan: {summary.created} tạo mới, {summary.updated} cập nhật.")
+        self.stdout.write(
+            f"Cơ quan: {summary.created} tạo mới, {summary.updated} cập nhật, {summary.unchanged} không đổi."
+        )

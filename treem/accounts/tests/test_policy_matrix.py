@@ -1,0 +1,240 @@
+"""Every page of the project against every role: the status each role gets, and what each scoped role sees.
+
+The expected table follows treem/accounts/policy.py and docs/roles.md. The district officer works in
+Phú Vang (478) for UBND-478; the commune officer in Xã Phú Thuận (19903, a commune of 478); the agency
+reporter for Sở Y tế (SYT, a provincial department, so its area is the whole province).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db.models import Q
+
+from treem.accounts.models import Role
+from treem.units.models import AdministrativeUnit, Agency
+
+DISTRICT = "478"  # Huyện Phú Vang
+COMMUNE = "19903"  # Xã Phú Thuận, in 478
+OTHER_DISTRICT = "474"  # Thành phố Huế
+OTHER_COMMUNE = "19750"  # Phường Tây Lộc, in 474
+
+ROLES = ["admin", "province_coordinator", "leader", "agency_reporter", "district_officer", "commune_officer"]
+
+PLAN_LIST = "/ke-hoach/"
+OVERVIEW = "/ke-hoach/tth-2023/"
+AGENCY_SYT = "/ke-hoach/tth-2023/co-quan/SYT/"
+AGENCY_478 = "/ke-hoach/tth-2023/co-quan/UBND-478/"
+AGENCY_474 = "/ke-hoach/tth-2023/co-quan/UBND-474/"
+UNIT_TREE = "/don-vi/"
+API_UNITS = "/api/units/"
+API_AGENCIES = "/api/agencies/"
+API_PLANS = "/api/plans/"
+API_FULL = "/api/plans/tth-2023/full/"
+API_SCHEMA = "/api/schema/"
+API_DOCS = "/api/docs/"
+ADMIN = "/admin/"
+
+HTML_PAGES = [PLAN_LIST, OVERVIEW, AGENCY_SYT, AGENCY_478, AGENCY_474, UNIT_TREE]
+API_PAGES = [API_UNITS, API_AGENCIES, API_PLANS, API_FULL, API_SCHEMA, API_DOCS]
+ALL_PAGES = [*HTML_PAGES, *API_PAGES, ADMIN]
+
+PROVINCE_WIDE = {"admin", "province_coordinator", "leader"}
+
+# The single plan: the list redirects to its overview.
+REDIRECT_TO_OVERVIEW = (302, OVERVIEW)
+ADMIN_LOGIN = (302, "/admin/login/?next=/admin/")
+
+
+def expected_status(role: str, page: str):
+    """(status, redirect location or None) that `role` should get on `page`."""
+    if page == PLAN_LIST:
+        return REDIRECT_TO_OVERVIEW
+    if page == ADMIN:
+        return (200, None) if role == "admin" else ADMIN_LOGIN
+    agency_pages = {
+        AGENCY_SYT: PROVINCE_WIDE | {"agency_reporter"},
+        AGENCY_478: PROVINCE_WIDE | {"district_officer"},
+        AGENCY_474: PROVINCE_WIDE,
+    }
+    if page in agency_pages:
+        return (200, None) if role in agency_pages[page] else (403, None)
+    return (200, None)  # plan overview, unit tree and the whole read API: every signed-in user
+
+
+SCOPES = {
+    "admin": dict(unit_code="46", is_staff=True, is_superuser=True),
+    "province_coordinator": dict(unit_code="46", agency_code="SLDTBXH"),
+    "leader": dict(unit_code="46"),
+    "agency_reporter": dict(agency_code="SYT"),
+    "district_officer": dict(unit_code=DISTRICT, agency_code="UBND-478"),
+    "commune_officer": dict(unit_code=COMMUNE),
+}
+
+
+@pytest.fixture
+def user_for(make_user):
+    def make(role: str):
+        return make_user(Role(role), **SCOPES[role])
+
+    return make
+
+
+@pytest.fixture
+def client_for(client, user_for):
+    def make(role: str):
+        client.force_login(user_for(role))
+        return client
+
+    return make
+
+
+def unit_codes_in_tree(html: str) -> set[str]:
+    return set(re.findall(r'data-unit="([^"]+)"', html))
+
+
+def api_codes(response) -> list[str]:
+    data = response.json()
+    assert data["count"] == len(data["results"]), "scoped lists here fit in one page"
+    return [row["code"] for row in data["results"]]
+
+
+def district_subtree(code: str) -> set[str]:
+    return set(
+        AdministrativeUnit.objects.filter(Q(code=code) | Q(parent__code=code)).values_list("code", flat=True)
+    )
+
+
+# --- the matrix ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_status_the_policy_gives_it_on_each_page(client_for, role, page):
+    client = client_for(role)
+    status, location = expected_status(role, page)
+
+    response = client.get(page)
+
+    assert response.status_code == status, f"{role} on {page}"
+    if location is not None:
+        assert response["Location"] == location
+
+
+@pytest.mark.parametrize("page", HTML_PAGES)
+def test_anonymous_visitor_is_sent_to_the_login_page(client, db, page):
+    response = client.get(page)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/dang-nhap/?next={page}"
+
+
+@pytest.mark.parametrize("page", [API_UNITS, API_AGENCIES, API_PLANS, API_FULL])
+def test_anonymous_api_client_is_refused(client, db, page):
+    response = client.get(page)
+
+    assert response.status_code in (401, 403)
+    assert "results" not in response.json() and "targets" not in response.json()
+
+
+@pytest.mark.parametrize("page", [API_SCHEMA, API_DOCS])
+def test_anonymous_visitor_cannot_read_the_api_schema_or_docs(client, db, page):
+    response = client.get(page)
+
+    assert response.status_code in (302, 401, 403)
+
+
+def test_admin_site_is_refused_to_a_non_staff_user_whatever_its_role(client, make_user):
+    client.force_login(make_user(Role.ADMIN, "46"))  # role admin but not is_staff
+
+    response = client.get(ADMIN)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+# --- content scoping -------------------------------------------------------------------------------------
+
+
+def test_district_officer_tree_holds_its_district_and_its_communes_only(client_for):
+    expected = district_subtree(DISTRICT)
+    assert len(expected) == 15  # 478 and its 14 communes
+
+    codes = unit_codes_in_tree(client_for("district_officer").get(UNIT_TREE).content.decode())
+
+    assert codes == expected
+    assert OTHER_DISTRICT not in codes and OTHER_COMMUNE not in codes and "46" not in codes
+
+
+def test_district_officer_api_units_holds_its_district_and_its_communes_only(client_for):
+    codes = api_codes(client_for("district_officer").get(API_UNITS))
+
+    assert set(codes) == district_subtree(DISTRICT)
+    assert len(codes) == 15
+    assert OTHER_DISTRICT not in codes and OTHER_COMMUNE not in codes
+
+
+def test_district_officer_cannot_fetch_a_unit_outside_its_district_by_code(client_for):
+    client = client_for("district_officer")
+
+    assert client.get(f"{API_UNITS}{COMMUNE}/").status_code == 200
+    assert client.get(f"{API_UNITS}{OTHER_COMMUNE}/").status_code == 404
+
+
+def test_district_officer_api_agencies_holds_its_district_committee_only(client_for):
+    assert api_codes(client_for("district_officer").get(API_AGENCIES)) == ["UBND-478"]
+
+
+def test_commune_officer_sees_exactly_its_commune(client_for):
+    client = client_for("commune_officer")
+
+    assert unit_codes_in_tree(client.get(UNIT_TREE).content.decode()) == {COMMUNE}
+    assert api_codes(client.get(API_UNITS)) == [COMMUNE]
+
+
+def test_commune_officer_sees_no_agency(client_for):
+    assert api_codes(client_for("commune_officer").get(API_AGENCIES)) == []
+
+
+def test_provincial_agency_reporter_sees_the_whole_province(client_for):
+    province = set(AdministrativeUnit.objects.filter(path__startswith="46/").values_list("code", flat=True))
+    assert {"46", DISTRICT, COMMUNE, OTHER_DISTRICT, OTHER_COMMUNE} <= province
+    client = client_for("agency_reporter")
+
+    assert unit_codes_in_tree(client.get(UNIT_TREE).content.decode()) == province
+    response = client.get(API_UNITS, {"limit": 1000})
+    assert response.json()["count"] == len(province)
+    assert {row["code"] for row in response.json()["results"]} == province
+
+
+def test_agency_reporter_api_agencies_returns_only_its_own_agency(client_for):
+    assert Agency.objects.count() > 1
+    assert api_codes(client_for("agency_reporter").get(API_AGENCIES)) == ["SYT"]
+
+
+@pytest.mark.parametrize("role", sorted(PROVINCE_WIDE))
+def test_province_wide_roles_see_every_unit_and_every_agency(client_for, role):
+    client = client_for(role)
+
+    units = client.get(API_UNITS, {"limit": 1000}).json()
+    agencies = client.get(API_AGENCIES, {"limit": 1000}).json()
+
+    assert units["count"] == AdministrativeUnit.objects.count()
+    assert agencies["count"] == Agency.objects.count()
+
+
+def overview_agency_links(client) -> set[str]:
+    html = client.get(OVERVIEW).content.decode()
+    return set(re.findall(r'href="/ke-hoach/tth-2023/co-quan/([^"/]+)/"', html))
+
+
+def test_overview_links_every_section_agency_for_a_province_wide_user(client_for):
+    links = overview_agency_links(client_for("leader"))
+
+    assert {"SYT", "SLDTBXH", "UBND-HUYEN"} <= links
+
+
+def test_overview_links_only_the_agency_pages_the_user_may_open(client_for):
+    assert overview_agency_links(client_for("agency_reporter")) == {"SYT"}
+    assert overview_agency_links(client_for("commune_officer")) == set()
