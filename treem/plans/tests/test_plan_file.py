@@ -48,7 +48,11 @@ def test_export_has_every_target_of_the_seed_with_directions_thresholds_and_unit
     for phrase, direction, threshold, unit in expected:
         matches = [i for text, i in by_text.items() if phrase in text]
         assert matches, phrase
-        assert (matches[0]["direction"], matches[0]["threshold"], matches[0]["unit"]) == (direction, threshold, unit), phrase
+        assert (matches[0]["direction"], matches[0]["threshold"], matches[0]["unit"]) == (
+            direction,
+            threshold,
+            unit,
+        ), phrase
 
 
 def test_overweight_target_has_separate_rural_and_urban_thresholds(plan):
@@ -123,9 +127,15 @@ def test_reloading_an_edited_file_updates_in_place_and_retires_removed_items(pla
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (lambda d: d["targets"][2]["indicators"][0].update(direction="above"), "targets[2].indicators[0].direction"),
+        (
+            lambda d: d["targets"][2]["indicators"][0].update(direction="above"),
+            "targets[2].indicators[0].direction",
+        ),
         (lambda d: d["targets"][0]["indicators"][0].pop("threshold"), "thiếu trường bắt buộc: threshold"),
-        (lambda d: d["tasks"][3].update(agency="KHONG-CO"), "tasks[3].agency: không có cơ quan mã 'KHONG-CO'"),
+        (
+            lambda d: d["tasks"][3].update(agency="KHONG-CO"),
+            "tasks[3].agency: không có cơ quan mã 'KHONG-CO'",
+        ),
         (lambda d: d["milestones"][1].update(date="2023-02-30"), "milestones[1].date"),
         (lambda d: d["targets"][1]["indicators"][0].update(numerator="#{NOT_AN_ELEMENT}"), "NOT_AN_ELEMENT"),
         (lambda d: d["tasks"].append(dict(d["tasks"][0])), "bị lặp"),
@@ -157,9 +167,15 @@ def test_no_plan_content_is_hard_coded_outside_the_plan_file():
     import treem
 
     data = yaml.safe_load(PLAN_FILE.read_text(encoding="utf-8"))
-    needles = [t["code"] for t in data["targets"]] + [i["code"] for t in data["targets"] for i in t["indicators"]]
+    needles = [t["code"] for t in data["targets"]] + [
+        i["code"] for t in data["targets"] for i in t["indicators"]
+    ]
     needles += [str(m["date"]) for m in data["milestones"]] + ["tth-2023", "SLDTBXH"]
-    sources = [p for p in Path(treem.__file__).parent.rglob("*.py") if "tests" not in p.parts and "migrations" not in p.parts]
+    sources = [
+        p
+        for p in Path(treem.__file__).parent.rglob("*.py")
+        if "tests" not in p.parts and "migrations" not in p.parts
+    ]
     for source in sources:
         text = source.read_text(encoding="utf-8")
         for needle in needles:
