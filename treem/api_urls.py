@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from treem.indicators.api import DataValueSetView, EvaluationView
 from treem.plans.api import PlanViewSet
 from treem.units.api import AgencyViewSet, UnitViewSet
 
@@ -13,5 +14,7 @@ router.register("plans", PlanViewSet, basename="plan")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("dataValueSets/", DataValueSetView.as_view(), name="data-value-sets"),
+    path("evaluations/", EvaluationView.as_view(), name="evaluations"),
     *router.urls,
 ]

@@ -159,7 +159,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "treem API",
-    "DESCRIPTION": "Kế hoạch bảo vệ, chăm sóc trẻ em — read API for units, agencies and plans.",
+    "DESCRIPTION": "Kế hoạch bảo vệ, chăm sóc trẻ em: units, agencies, plans (read); data values (DHIS2 dataValueSets, read and write); target evaluations.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

@@ -1,0 +1,428 @@
+"""/api/dataValueSets/ (DHIS2 import and read, in the user's scope) and /api/evaluations/."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+import yaml
+
+from treem.accounts.models import Role
+from treem.accounts.policy import EntryScope
+from treem.indicators.datavalues import ValueInput, import_values
+from treem.indicators.models import DataValue
+
+URL = "/api/dataValueSets/"
+
+
+def value_set(*rows: tuple) -> str:
+    """(element, unit, value) or (element, combo, unit, value) rows of period 2023S1, as dataValueSets JSON."""
+    values = []
+    for row in rows:
+        element, combo, unit, value = row if len(row) == 4 else (row[0], "default", *row[1:])
+        values.append(
+            {
+                "dataElement": element,
+                "categoryOptionCombo": combo,
+                "orgUnit": unit,
+                "period": "2023S1",
+                "value": value,
+            }
+        )
+    return json.dumps({"dataValues": values})
+
+
+def post(client, user, body: str, content_type: str = "application/json", query: str = ""):
+    client.force_login(user)
+    return client.post(URL + query, data=body, content_type=content_type)
+
+
+def stored() -> dict:
+    return {
+        (dv.element.code, dv.combo.code, dv.unit.code, dv.period.code): dv.value
+        for dv in DataValue.objects.select_related("element", "combo", "unit", "period")
+    }
+
+
+def seed(*rows: tuple) -> None:
+    """(element, unit, period, value) rows stored directly, bypassing any user's scope."""
+    summary = import_values(
+        [ValueInput(e, "default", u, p, v) for e, u, p, v in rows], user=None, scope=EntryScope(True)
+    )
+    assert not summary.conflicts
+
+
+@pytest.fixture
+def syt_reporter(make_user):
+    return make_user(Role.AGENCY_REPORTER, agency_code="SYT")
+
+
+@pytest.fixture
+def officer_478(make_user):
+    return make_user(Role.DISTRICT_OFFICER, "478")
+
+
+# --- POST: import ---------------------------------------------------------------------------------------------
+
+
+def test_the_health_department_imports_its_own_figures(client, syt_reporter):
+    body = value_set(
+        ("LIVE_BIRTHS", "19750", "400"), ("NEONATAL_DEATHS", "19750", "3"), ("LIVE_BIRTHS", "19903", 600)
+    )
+
+    response = post(client, syt_reporter, body)
+
+    assert response.status_code == 200
+    summary = response.json()
+    assert summary["status"] == "SUCCESS"
+    assert summary["importCount"] == {"imported": 3, "updated": 0, "ignored": 0, "deleted": 0}
+    assert stored() == {
+        ("LIVE_BIRTHS", "default", "19750", "2023S1"): Decimal(400),
+        ("NEONATAL_DEATHS", "default", "19750", "2023S1"): Decimal(3),
+        ("LIVE_BIRTHS", "default", "19903", "2023S1"): Decimal(600),
+    }
+    assert DataValue.objects.get(element__code="LIVE_BIRTHS", unit__code="19750").stored_by == syt_reporter
+
+
+def test_posting_the_same_values_again_is_all_ignored(client, syt_reporter):
+    body = value_set(("LIVE_BIRTHS", "19750", "400"))
+    post(client, syt_reporter, body)
+
+    response = post(client, syt_reporter, body)
+
+    assert response.status_code == 200
+    assert response.json()["importCount"] == {"imported": 0, "updated": 0, "ignored": 1, "deleted": 0}
+
+
+def test_an_education_figure_from_the_health_department_is_a_conflict_and_nothing_is_written(
+    client, syt_reporter
+):
+    body = value_set(("LIVE_BIRTHS", "19750", "400"), ("CHILDREN_AGED_5", "19750", "380"))
+
+    response = post(client, syt_reporter, body)
+
+    assert response.status_code == 409
+    summary = response.json()
+    assert summary["status"] == "ERROR"
+    assert summary["importCount"] == {"imported": 0, "updated": 0, "ignored": 0, "deleted": 0}
+    [conflict] = summary["conflicts"]
+    assert conflict["object"] == "dataValues[1]"
+    assert "CHILDREN_AGED_5" in conflict["value"]
+    assert conflict["value"].startswith("bạn không được nhập CHILDREN_AGED_5 cho đơn vị '19750'")
+    assert DataValue.objects.count() == 0  # not even the valid LIVE_BIRTHS row
+
+
+def test_a_district_officer_cannot_enter_figures_for_another_district(client, officer_478):
+    body = value_set(("LIVE_BIRTHS", "19903", "600"), ("LIVE_BIRTHS", "19750", "400"))
+
+    response = post(client, officer_478, body)
+
+    assert response.status_code == 409
+    assert [(c["object"], c["property"]) for c in response.json()["conflicts"]] == [
+        ("dataValues[1]", "orgUnit")
+    ]
+    assert DataValue.objects.count() == 0
+
+
+def test_a_leader_has_no_entry_rights(client, make_user):
+    leader = make_user(Role.LEADER, "46")
+
+    response = post(client, leader, value_set(("LIVE_BIRTHS", "19750", "400")))
+
+    assert response.status_code == 403
+    assert response.json() == {"status": "ERROR", "conflicts": ["Bạn không có quyền nhập số liệu."]}
+    assert DataValue.objects.count() == 0
+
+
+def test_dry_run_reports_the_counts_and_writes_nothing(client, syt_reporter):
+    response = post(client, syt_reporter, value_set(("LIVE_BIRTHS", "19750", "400")), query="?dryRun=true")
+
+    assert response.status_code == 200
+    assert response.json()["dryRun"] is True
+    assert response.json()["importCount"]["imported"] == 1
+    assert DataValue.objects.count() == 0
+
+
+def test_a_csv_body_imports_like_json(client, syt_reporter):
+    body = (
+        "dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value\n"
+        "CHILDREN_UNDER5,2023S1,19903,rural,,3000\n"
+        "OVERWEIGHT_UNDER5,2023S1,19903,rural,,90\n"
+    )
+
+    response = post(client, syt_reporter, body, content_type="text/csv")
+
+    assert response.status_code == 200
+    assert response.json()["importCount"]["imported"] == 2
+    assert stored() == {
+        ("CHILDREN_UNDER5", "rural", "19903", "2023S1"): Decimal(3000),
+        ("OVERWEIGHT_UNDER5", "rural", "19903", "2023S1"): Decimal(90),
+    }
+
+
+def test_a_rule_violation_is_a_conflict(client, syt_reporter):
+    body = value_set(("NEONATAL_DEATHS", "19750", "5"), ("DEATHS_UNDER1", "19750", "4"))
+
+    response = post(client, syt_reporter, body)
+
+    assert response.status_code == 409
+    [conflict] = response.json()["conflicts"]
+    assert "#{NEONATAL_DEATHS} = 5 ≤ #{DEATHS_UNDER1} = 4 không thỏa" in conflict["value"]
+    assert DataValue.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "body, content_type, message",
+    [
+        ('{"dataValues": [', "application/json", "Tệp JSON không hợp lệ: dòng 1"),
+        ("[]", "application/json", 'Tệp JSON phải có dạng {"dataValues": [...]}'),
+        (
+            '{"dataValues": [{"dataElement": "LIVE_BIRTHS"}]}',
+            "application/json",
+            "dataValues[0]: thiếu trường",
+        ),
+        ("dataelement,period\nLIVE_BIRTHS,2023S1\n", "text/csv", "Tệp CSV thiếu cột: orgunit, value."),
+        (b"\xff\xfe{", "application/json", "UTF-8"),
+    ],
+)
+def test_a_body_that_is_not_a_data_value_set_is_a_400_in_vietnamese(
+    client, syt_reporter, body, content_type, message
+):
+    response = post(client, syt_reporter, body, content_type=content_type)
+
+    assert response.status_code == 400
+    assert response.json()["status"] == "ERROR"
+    assert any(message in m for m in response.json()["conflicts"]), response.json()
+    assert DataValue.objects.count() == 0
+
+
+def test_a_comment_longer_than_the_field_is_a_conflict_not_a_server_error(client, syt_reporter):
+    body = json.dumps(
+        {
+            "dataValues": [
+                {
+                    "dataElement": "LIVE_BIRTHS",
+                    "period": "2023S1",
+                    "orgUnit": "19750",
+                    "value": "4",
+                    "comment": "x" * 501,
+                }
+            ]
+        }
+    )
+
+    response = post(client, syt_reporter, body)
+
+    assert response.status_code == 409
+    assert [c["property"] for c in response.json()["conflicts"]] == ["comment"]
+    assert DataValue.objects.count() == 0
+
+
+def test_an_unsupported_content_type_is_refused_in_vietnamese(client, syt_reporter):
+    response = post(client, syt_reporter, "<dataValueSet/>", content_type="application/xml")
+
+    assert response.status_code == 415
+    assert "application/json" in response.json()["conflicts"][0]
+
+
+def test_an_empty_body_is_a_400(client, syt_reporter):
+    response = post(client, syt_reporter, "")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "status": "ERROR",
+        "conflicts": ["Không có nội dung: gửi dataValueSets dạng JSON hoặc CSV."],
+    }
+
+
+# --- GET: read ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_districts(db):
+    seed(
+        ("LIVE_BIRTHS", "19750", "2023S1", "400"),
+        ("NEONATAL_DEATHS", "19750", "2023S1", "3"),
+        ("LIVE_BIRTHS", "19903", "2023S1", "600"),
+        ("NEONATAL_DEATHS", "19903", "2023S1", "5"),
+        ("LIVE_BIRTHS", "19903", "2023S2", "650"),
+    )
+
+
+def test_a_district_officer_reads_the_values_of_its_district(client, officer_478, two_districts):
+    client.force_login(officer_478)
+
+    response = client.get(URL, {"period": "2023S1", "orgUnit": "478"})
+
+    assert response.status_code == 200
+    rows = response.json()["dataValues"]
+    assert sorted((r["dataElement"], r["orgUnit"], r["period"], r["value"]) for r in rows) == [
+        ("LIVE_BIRTHS", "19903", "2023S1", "600"),
+        ("NEONATAL_DEATHS", "19903", "2023S1", "5"),
+    ]
+    assert {r["categoryOptionCombo"] for r in rows} == {"default"}
+
+
+def test_reading_can_be_narrowed_to_one_data_element(client, officer_478, two_districts):
+    client.force_login(officer_478)
+
+    response = client.get(URL, {"period": "2023S1", "orgUnit": "19903", "dataElement": "NEONATAL_DEATHS"})
+
+    assert [(r["dataElement"], r["value"]) for r in response.json()["dataValues"]] == [
+        ("NEONATAL_DEATHS", "5")
+    ]
+
+
+def test_a_unit_outside_the_officer_s_district_is_forbidden(client, officer_478, two_districts):
+    client.force_login(officer_478)
+
+    for unit in ("474", "19750", "46"):
+        response = client.get(URL, {"period": "2023S1", "orgUnit": unit})
+
+        assert response.status_code == 403, unit
+        assert response.json()["status"] == "ERROR"
+        assert "dataValues" not in response.json()
+
+
+def test_the_province_coordinator_reads_the_whole_province(client, make_user, two_districts):
+    client.force_login(make_user(Role.PROVINCE_COORDINATOR, "46", "SLDTBXH"))
+
+    response = client.get(URL, {"period": ["2023S1", "2023S2"], "orgUnit": "46"})
+
+    assert response.status_code == 200
+    assert len(response.json()["dataValues"]) == 5
+
+
+def test_exported_values_post_back_unchanged(client, make_user, two_districts):
+    coordinator = make_user(Role.PROVINCE_COORDINATOR, "46", "SLDTBXH")
+    client.force_login(coordinator)
+    exported = client.get(URL, {"period": "2023S1", "orgUnit": "46"}).content.decode()
+
+    response = post(client, coordinator, exported)
+
+    assert response.status_code == 200
+    assert response.json()["importCount"] == {"imported": 0, "updated": 0, "ignored": 4, "deleted": 0}
+
+
+@pytest.mark.parametrize(
+    "params, status, message",
+    [
+        ({"orgUnit": "478"}, 400, "Thiếu tham số period"),
+        ({"period": "2023S1"}, 400, "Thiếu tham số orgUnit"),
+        ({"period": "2023S3", "orgUnit": "478"}, 400, "kỳ '2023S3' không hợp lệ"),
+        ({"period": "2023S1", "orgUnit": "99999"}, 404, "Không có đơn vị hành chính mã '99999'."),
+    ],
+)
+def test_bad_read_parameters_are_explained_in_vietnamese(client, officer_478, params, status, message):
+    client.force_login(officer_478)
+
+    response = client.get(URL, params)
+
+    assert response.status_code == status
+    assert any(message in m for m in response.json()["conflicts"])
+
+
+# --- evaluations ----------------------------------------------------------------------------------------------
+
+
+def test_evaluations_return_the_rate_from_summed_counts(client, make_user, two_districts):
+    client.force_login(make_user(Role.LEADER, "46"))
+
+    response = client.get("/api/evaluations/", {"plan": "tth-2023", "period": "2023S1", "orgUnit": "46"})
+
+    assert response.status_code == 200
+    rows = {(r["indicator"], r["unit"]): r for r in response.json()}
+    assert len(rows) == 23
+    row = rows[("MT01-TVSS", "46")]
+    # (3 + 5) / (400 + 600) × 1000 = 8.0, below 9.5, but only 2 of 141 communes reported
+    assert (row["numerator"], row["denominator"], row["value"], row["status"]) == (8, 1000, 8, "partial")
+    assert (row["reported_units"], row["expected_units"]) == (2, 141)
+
+
+def test_evaluations_of_several_units_and_one_indicator(client, officer_478, two_districts):
+    client.force_login(officer_478)
+
+    response = client.get(
+        "/api/evaluations/",
+        {"plan": "tth-2023", "period": "2023S1", "orgUnit": ["478", "19903"], "indicator": "MT01-TVSS"},
+    )
+
+    assert response.status_code == 200
+    assert [(r["unit"], r["value"], r["status"]) for r in response.json()] == [
+        ("478", 8.3333, "partial"),  # 5 / 600 × 1000 = 8.3333; 1 of 14 communes
+        ("19903", 8.3333, "achieved"),
+    ]
+
+
+def test_evaluations_of_a_unit_outside_the_scope_are_forbidden(client, officer_478):
+    client.force_login(officer_478)
+
+    response = client.get("/api/evaluations/", {"plan": "tth-2023", "period": "2023S1", "orgUnit": "474"})
+
+    assert response.status_code == 403
+
+
+def test_evaluations_default_to_the_province_which_a_district_officer_may_not_see(client, officer_478):
+    client.force_login(officer_478)
+
+    response = client.get("/api/evaluations/", {"plan": "tth-2023", "period": "2023S1"})
+
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "params, status, message",
+    [
+        ({"plan": "tth-2099", "period": "2023", "orgUnit": "478"}, 404, "Không có kế hoạch mã 'tth-2099'."),
+        ({"plan": "tth-2023", "period": "2023Q5", "orgUnit": "478"}, 400, "kỳ '2023Q5' không hợp lệ"),
+        ({"period": "2023", "orgUnit": "478"}, 400, "Thiếu tham số plan"),
+        ({"plan": "tth-2023", "orgUnit": "478"}, 400, "Thiếu tham số period"),
+        ({"plan": "tth-2023", "period": "2023", "orgUnit": "478", "indicator": "MT99"}, 404, "MT99"),
+    ],
+)
+def test_bad_evaluation_parameters_are_explained_in_vietnamese(client, officer_478, params, status, message):
+    client.force_login(officer_478)
+
+    response = client.get("/api/evaluations/", params)
+
+    assert response.status_code == status
+    assert any(message in m for m in response.json()["conflicts"])
+
+
+# --- anonymous, schema ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "method, url",
+    [
+        ("get", URL + "?period=2023S1&orgUnit=46"),
+        ("post", URL),
+        ("get", "/api/evaluations/?plan=tth-2023&period=2023&orgUnit=46"),
+    ],
+)
+def test_anonymous_requests_are_refused(client, db, method, url):
+    body = value_set(("LIVE_BIRTHS", "19750", "400"))
+    response = (
+        client.post(url, body, content_type="application/json") if method == "post" else client.get(url)
+    )
+
+    assert response.status_code in (401, 403)
+    assert DataValue.objects.count() == 0
+
+
+def test_the_schema_lists_data_value_sets_and_evaluations(client, make_user):
+    client.force_login(make_user(Role.PROVINCE_COORDINATOR, "46", "SLDTBXH"))
+
+    response = client.get("/api/schema/")
+
+    assert response.status_code == 200
+    paths = yaml.safe_load(response.content)["paths"]
+    assert {"get", "post"} <= set(paths["/api/dataValueSets/"])
+    assert {"application/json", "text/csv"} <= set(
+        paths["/api/dataValueSets/"]["post"]["requestBody"]["content"]
+    )
+    assert {"200", "400", "409"} <= set(paths["/api/dataValueSets/"]["post"]["responses"])
+    assert {"plan", "period", "orgUnit"} <= {
+        p["name"] for p in paths["/api/evaluations/"]["get"]["parameters"]
+    }
