@@ -135,6 +135,11 @@ NUMBER_GROUPING = 3
 FORMAT_MODULE_PATH = ["treem.formats"]
 
 STATIC_URL = "/static/"
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "treem.dashboard.staticfinders.PlotlyFinder",  # plotly.min.js from the installed plotly package
+]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

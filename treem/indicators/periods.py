@@ -21,6 +21,8 @@ def parse_period(code: str) -> tuple[str, datetime.date, datetime.date]:
     if not match:
         raise PeriodError(f"kỳ '{code}' không hợp lệ (dạng 2023, 2023S1, 2023Q2 hoặc 202306)")
     year = int(match["year"])
+    if year < 1000:
+        raise PeriodError(f"kỳ '{code}' không hợp lệ (năm {year} không có thật)")
     if match["half"]:
         first, months, kind = (int(match["half"]) - 1) * 6 + 1, 6, PeriodType.SIXMONTHLY
     elif match["quarter"]:

@@ -180,3 +180,8 @@ def test_a_month_has_as_many_days_as_the_calendar_says(year, month):
     next_month = D(year + (month == 12), month % 12 + 1, 1)
     assert end == next_month - datetime.timedelta(days=1)
     assert (end - start).days + 1 in (28, 29, 30, 31)
+
+
+def test_year_zero_is_a_period_error_not_a_crash():
+    with pytest.raises(PeriodError, match="năm 0"):
+        parse_period("0000")

@@ -1,0 +1,57 @@
+"""Number and status formatting for the scorecard: values rounded half-up the way reports print them,
+then formatted for the active language (Vietnamese: decimal comma, thousands dot)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.http import urlencode
+
+from treem.core.formatting import format_count, format_rate, format_threshold
+from treem.indicators.evaluation import Status
+from treem.indicators.numbers import round_half_up
+
+register = template.Library()
+
+
+@register.filter
+def vn_number(value, places: int = 2) -> str:
+    """A rate as shown: 7.3456 → '7,35' (2 decimals, half-up); None → '—'."""
+    return format_rate(value, places)
+
+
+@register.filter
+def vn_count(value) -> str:
+    """A count (numerator, denominator): 12345 → '12.345'."""
+    return format_count(value)
+
+
+@register.filter
+def threshold_rule(indicator) -> str:
+    return format_threshold(indicator)
+
+
+@register.filter
+def raw_value(value) -> str:
+    """The shown value in machine form ('7.35', for data-value attributes); '' when there is none."""
+    if value is None or value == "":
+        return ""
+    return f"{round_half_up(Decimal(value)):f}"
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return Status.LABELS.get(status, status)
+
+
+@register.simple_tag(takes_context=True)
+def query(context, **changes) -> str:
+    """The current page's query string with some parameters changed ('?period=2023S1&unit=474')."""
+    params = {k: v for k, v in context["query_params"].items() if v not in (None, "")}
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + urlencode(params) if params else ""

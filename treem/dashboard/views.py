@@ -1,0 +1,159 @@
+"""Scorecard, drill-down and chart pages. Reads are in selectors.py, figures in charts.py; the values and
+statuses themselves come from indicators.evaluation. Pages are read-only for every role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from treem.accounts import policy
+from treem.indicators.models import Period
+from treem.indicators.periods import PeriodError, get_period, parse_period, period_label
+from treem.plans.models import Indicator, Plan
+from treem.units.models import AdministrativeUnit
+
+from . import charts, selectors
+
+YEARS = range(1900, 2101)  # periods accepted from ?period=
+
+
+@dataclass
+class Selection:
+    """What the page shows: plan, period and unit, from ?plan=&period=&unit= (or their defaults)."""
+
+    plan: Plan
+    plans: list[Plan]
+    period: Period
+    period_codes: list[str]
+    unit: AdministrativeUnit
+    error: str = ""
+
+    def context(self, request) -> dict:
+        unit_choices = selectors.unit_choices(request.user, self.plan, self.unit)
+        return {
+            "plan": self.plan,
+            "plans": self.plans,
+            "period": self.period,
+            "period_name": period_label(self.period.code),
+            "period_options": selectors.period_options(self.period_codes),
+            "unit": self.unit,
+            "breadcrumbs": selectors.breadcrumbs(self.unit, unit_choices),
+            "unit_choices": unit_choices,
+            "query_params": {"plan": self.plan.code, "period": self.period.code, "unit": self.unit.code},
+            "can_enter": policy.can_enter_values(request.user),
+            "error": self.error,
+        }
+
+
+def _selection(request) -> Selection:
+    all_plans = list(selectors.plans())
+    code = request.GET.get("plan")
+    plan = next((p for p in all_plans if p.code == code), None) if code else next(iter(all_plans), None)
+    if plan is None:
+        raise Http404(_("Không có kế hoạch '%(code)s'.") % {"code": code} if code else _("Chưa có kế hoạch."))
+
+    with_values = selectors.periods_with_values(plan)
+    default = selectors.default_period(plan, with_values)
+    period_code, error = request.GET.get("period") or default, ""
+    try:
+        _check_period(period_code)
+    except ValueError as exc:
+        error = _("Tham số kỳ báo cáo: %(error)s. Đang hiển thị kỳ mặc định.") % {"error": exc}
+        period_code = default
+    period = get_period(period_code)
+
+    unit_code = request.GET.get("unit")
+    if unit_code:
+        unit = selectors.visible_unit(request.user, plan, unit_code)
+        if unit is None and selectors.unit_by_code(plan, unit_code) is not None:
+            raise PermissionDenied  # a unit outside the user's scope
+        if unit is None:
+            raise Http404(_("Không có đơn vị mã '%(code)s' trong tỉnh của kế hoạch.") % {"code": unit_code})
+    else:
+        unit = selectors.scope_root(request.user, plan)
+        if unit is None:
+            raise PermissionDenied
+    return Selection(
+        plan, all_plans, period, selectors.offered_periods(plan, with_values, period.code), unit, error
+    )
+
+
+def _check_period(code: str) -> None:
+    """ValueError (Vietnamese) unless `code` is a DHIS2 period of a plausible year (the previous
+    period of year 1 would not exist)."""
+    _kind, start, _end = parse_period(code)  # PeriodError, or ValueError for year 0
+    if not YEARS.start <= start.year < YEARS.stop:
+        raise PeriodError(
+            _("kỳ '%(code)s' nằm ngoài khoảng năm %(first)s–%(last)s")
+            % {"code": code, "first": YEARS.start, "last": YEARS.stop - 1}
+        )
+
+
+def _indicator(plan: Plan, code: str) -> Indicator:
+    indicator = selectors.indicator_by_code(plan, code)
+    if indicator is None:
+        raise Http404(_("Kế hoạch không có chỉ tiêu mã '%(code)s'.") % {"code": code})
+    return indicator
+
+
+@login_required
+def scorecard(request):
+    selection = _selection(request)
+    plan, period, unit = selection.plan, selection.period, selection.unit
+    indicators = selectors.active_indicators(plan)
+    groups, previous = selectors.scorecard(plan, period, unit, indicators)
+    children = selectors.child_units(unit, period)
+    printing = request.GET.get("print") == "1"
+    return render(
+        request,
+        "dashboard/print.html" if printing else "dashboard/scorecard.html",
+        {
+            **selection.context(request),
+            "groups": groups,
+            "status_counts": selectors.status_counts(groups),
+            "previous_code": previous.code,
+            "previous_name": period_label(previous.code),
+            "completeness": selectors.completeness(plan, period, unit, children, indicators),
+            "printing": printing,
+        },
+    )
+
+
+@login_required
+def drilldown(request, indicator_code):
+    selection = _selection(request)
+    indicator = _indicator(selection.plan, indicator_code)
+    drill = selectors.drilldown(selection.plan, indicator, selection.period, selection.unit)
+    return render(
+        request,
+        "dashboard/drilldown.html",
+        {**selection.context(request), "indicator": indicator, "drill": drill},
+    )
+
+
+@login_required
+def chart(request, indicator_code):
+    selection = _selection(request)
+    plan, unit = selection.plan, selection.unit
+    indicator = _indicator(plan, indicator_code)
+    drill = selectors.drilldown(plan, indicator, selection.period, unit)
+    by_unit = drill.children or [drill.total]
+    series = selectors.time_series(
+        plan, indicator, unit, selectors.sixmonthly_periods(selection.period_codes)
+    )
+    return render(
+        request,
+        "dashboard/chart.html",
+        {
+            **selection.context(request),
+            "indicator": indicator,
+            "by_unit_chart": charts.to_html(charts.by_unit_figure(indicator, by_unit)),
+            "over_time_chart": charts.to_html(charts.over_time_figure(indicator, series)),
+            "series": series,
+        },
+    )
