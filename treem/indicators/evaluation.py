@@ -212,6 +212,18 @@ def evaluate(
     return results
 
 
+def _non_overlapping(periods: list[Period], by_period: dict) -> list[Period]:
+    """The periods with data to add up, coarsest first and never two that overlap, so a year entered both
+    as a whole and by halves is counted once (the whole year wins)."""
+    chosen: list[Period] = []
+    for period in sorted(
+        (p for p in periods if p.pk in by_period), key=lambda p: (p.start_date - p.end_date, p.start_date)
+    ):
+        if all(period.end_date < c.start_date or period.start_date > c.end_date for c in chosen):
+            chosen.append(period)
+    return chosen
+
+
 def _total(
     terms: list[Term],
     unit: AdministrativeUnit,
@@ -237,8 +249,9 @@ def _total(
                 total += by_period[latest.pk]
                 term_units = max(term_units, sums.reporters[key][latest.pk])
             else:
-                total += sum(by_period.values())
-                term_units = max(term_units, max(sums.reporters[key].values()))
+                chosen = _non_overlapping(periods, by_period)
+                total += sum(by_period[p.pk] for p in chosen)
+                term_units = max(term_units, max(sums.reporters[key][p.pk] for p in chosen))
             found = True
         reported = term_units if reported is None else min(reported, term_units)
     return (total if found else None), (reported or 0)

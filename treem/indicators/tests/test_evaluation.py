@@ -308,3 +308,26 @@ def test_a_half_year_is_not_affected_by_the_other_half(two_halves):
     row = evaluate_targets("2023S2", "19750")[("MT01-TVSS", "19750")]
 
     assert figures(row) == (2, 500, 4, "achieved")  # 2 / 500 × 1000
+
+
+def test_a_year_entered_whole_and_by_halves_is_counted_once(db):
+    """Births for 2023 typed as a yearly figure and as two halves: the yearly figure is used, not the sum."""
+    from treem.accounts.policy import EntryScope
+    from treem.indicators.datavalues import ValueInput, import_values
+    from treem.indicators.evaluation import evaluate
+    from treem.plans.models import Indicator, Plan
+    from treem.units.models import AdministrativeUnit
+
+    rows = [("2023", "1000", "8"), ("2023S1", "400", "3"), ("2023S2", "500", "4")]
+    inputs = []
+    for period, births, deaths in rows:
+        inputs += [
+            ValueInput("LIVE_BIRTHS", "default", "19750", period, births),
+            ValueInput("NEONATAL_DEATHS", "default", "19750", period, deaths),
+            ValueInput("DEATHS_UNDER1", "default", "19750", period, deaths),
+        ]
+    assert import_values(inputs, user=None, scope=EntryScope(True), check_outliers=False).status != "ERROR"
+    plan = Plan.objects.get(code="tth-2023")
+    neonatal = Indicator.objects.get(plan=plan, code="MT01-TVSS")
+    [result] = evaluate(plan, "2023", [AdministrativeUnit.objects.get(code="19750")], [neonatal])
+    assert (result.numerator, result.denominator) == (8, 1000)  # not 8+3+4 over 1000+400+500
