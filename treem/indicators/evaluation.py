@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
 
 from treem.plans.models import Indicator, Plan
 from treem.units.models import AdministrativeUnit, UnitLevel
@@ -46,10 +47,10 @@ class Status:
     NO_DATA = "no_data"
 
     LABELS = {
-        "achieved": "Đạt",
-        "not_achieved": "Không đạt",
-        "partial": "Thiếu số liệu",
-        "no_data": "Chưa có số liệu",
+        "achieved": _("Đạt"),
+        "not_achieved": _("Không đạt"),
+        "partial": _("Thiếu số liệu"),
+        "no_data": _("Chưa có số liệu"),
     }
 
 

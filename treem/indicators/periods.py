@@ -6,6 +6,8 @@ import calendar
 import datetime
 import re
 
+from django.utils.translation import gettext as _
+
 from .models import Period, PeriodType
 
 PATTERN = re.compile(r"^(?P<year>\d{4})(?:S(?P<half>[12])|Q(?P<quarter>[1-4])|(?P<month>0[1-9]|1[0-2]))?$")
@@ -64,12 +66,15 @@ def previous_period(period: Period) -> Period:
 
 
 def period_label(code: str) -> str:
-    """Vietnamese label: '6 tháng đầu năm 2023', 'Năm 2023'…"""
-    kind, start, _ = parse_period(code)
+    """In the active language: '6 tháng đầu năm 2023', 'Năm 2023'…"""
+    kind, start, _end = parse_period(code)
+    year = start.year
     if kind == PeriodType.YEARLY:
-        return f"Năm {start.year}"
+        return _("Năm %(year)s") % {"year": year}
     if kind == PeriodType.SIXMONTHLY:
-        return f"6 tháng {'đầu' if start.month == 1 else 'cuối'} năm {start.year}"
+        if start.month == 1:
+            return _("6 tháng đầu năm %(year)s") % {"year": year}
+        return _("6 tháng cuối năm %(year)s") % {"year": year}
     if kind == PeriodType.QUARTERLY:
-        return f"Quý {(start.month - 1) // 3 + 1}/{start.year}"
-    return f"Tháng {start.month:02d}/{start.year}"
+        return _("Quý %(quarter)s/%(year)s") % {"quarter": (start.month - 1) // 3 + 1, "year": year}
+    return _("Tháng %(month)02d/%(year)s") % {"month": start.month, "year": year}

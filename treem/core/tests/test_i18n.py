@@ -246,3 +246,10 @@ def test_a_signed_in_user_who_never_chose_a_language_reads_the_plan_in_vietnames
     assert "I. MỤC TIÊU" in html
     assert "Đăng xuất" in html
     assert "TARGETS" not in html
+
+
+def test_a_browser_asking_for_english_still_gets_vietnamese_until_the_user_chooses(client, db):
+    response = client.get("/dang-nhap/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert "Đăng nhập" in response.content.decode()
+    assert response.headers["Content-Language"] == "vi"
