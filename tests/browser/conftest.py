@@ -6,6 +6,7 @@ Without Chromium the tests skip with the reason; with TREEM_REQUIRE_BROWSER=1 th
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,32 @@ def site_data(django_db_serialized_rollback, live_server):
     call_command("load_agencies", verbosity=0)
     call_command("load_plan", str(PLAN_FILE), verbosity=0)
     return live_server
+
+
+COORDINATOR_PASSWORD = "Bao-ve-tre-em-Hue-2023"
+
+
+@pytest.fixture
+def coordinator(site_data):
+    """A province coordinator of the plan's owner office, with a password the login form accepts."""
+    from treem.accounts.models import Role, User
+    from treem.units.models import AdministrativeUnit, Agency
+
+    return User.objects.create_user(
+        username="dieuphoi-trinh-duyet",
+        password=COORDINATOR_PASSWORD,
+        role=Role.PROVINCE_COORDINATOR,
+        unit=AdministrativeUnit.objects.get(code="46"),
+        agency=Agency.objects.get(code="SLDTBXH"),
+    )
+
+
+def sign_in(page, base_url: str, next_path: str, username: str, password: str = COORDINATOR_PASSWORD) -> None:
+    """Open a page while signed out, get sent to the login form, sign in, land back on the page."""
+    page.goto(f"{base_url}{next_path}")
+    assert "/dang-nhap/" in page.url  # anonymous: sent to the login form first
+    assert page.locator("h1").inner_text() == "Đăng nhập"
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(re.escape(next_path) + "$"))

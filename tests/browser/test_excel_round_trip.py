@@ -12,35 +12,14 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from treem.accounts.models import Role, User
+from tests.browser.conftest import sign_in
 from treem.indicators.models import DataValue
 from treem.indicators.numbers import round_half_up
 from treem.units.models import AdministrativeUnit
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "Nhap-so-lieu-Hue-2023"
 ENTRY = "/so-lieu/SYT/2023S1/474/"
-
-
-@pytest.fixture
-def coordinator(site_data):
-    return User.objects.create_user(
-        username="dieuphoi-excel",
-        password=PASSWORD,
-        role=Role.PROVINCE_COORDINATOR,
-        unit=AdministrativeUnit.objects.get(code="46"),
-    )
-
-
-def sign_in(page, base_url: str, next_path: str) -> None:
-    page.goto(f"{base_url}{next_path}")
-    assert "/dang-nhap/" in page.url
-    page.fill("#id_username", "dieuphoi-excel")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(re.escape(next_path) + "$"))
-
 
 def fill_template(path: str, births: dict[str, int], deaths: dict[str, int]) -> bytes:
     """Type the figures into the downloaded template as a user would, finding columns by the header row."""
@@ -72,7 +51,7 @@ def test_coordinator_round_trips_the_excel_template_and_sees_the_rate(page, site
     deaths = {code: i % 3 for i, code in enumerate(communes)}
     expected_rate = Decimal(sum(deaths.values())) / Decimal(sum(births.values())) * 1000
 
-    sign_in(page, site_data.url, ENTRY)
+    sign_in(page, site_data.url, ENTRY, coordinator.username)
     assert page.locator("h1").inner_text() == "Nhập số liệu: Sở Y tế"
     assert page.locator("#entry-grid tbody tr[data-unit]").count() == len(communes)
 

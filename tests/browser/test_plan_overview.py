@@ -2,40 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from treem.accounts.models import Role, User
+from tests.browser.conftest import sign_in
 from treem.plans import selectors
 from treem.plans.models import Plan
-from treem.units.models import AdministrativeUnit, Agency
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "Bao-ve-tre-em-Hue-2023"
-
-
-@pytest.fixture
-def coordinator(site_data):
-    return User.objects.create_user(
-        username="dieuphoi-trinh-duyet",
-        password=PASSWORD,
-        role=Role.PROVINCE_COORDINATOR,
-        unit=AdministrativeUnit.objects.get(code="46"),
-        agency=Agency.objects.get(code="SLDTBXH"),
-    )
-
-
-def sign_in(page, base_url: str, username: str, password: str) -> None:
-    page.goto(f"{base_url}/ke-hoach/tth-2023/")
-    assert "/dang-nhap/" in page.url  # anonymous: sent to the login form first
-    assert page.locator("h1").inner_text() == "Đăng nhập"
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/ke-hoach/tth-2023/$"))
-
 
 @pytest.fixture
 def plan_content(site_data):
@@ -48,7 +21,7 @@ def test_coordinator_signs_in_and_sees_every_target_and_deadline(site_data, coor
     targets, milestones = plan_content
     assert len(targets) == 14 and len(milestones) == 5
 
-    sign_in(page, site_data.url, coordinator.username, PASSWORD)
+    sign_in(page, site_data.url, "/ke-hoach/tth-2023/", coordinator.username)
 
     assert page.locator(".userbox .who").inner_text().startswith(coordinator.username)
     shown_targets = page.locator("li.target[data-target]")
