@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Subquery, Sum
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
@@ -103,26 +103,50 @@ class _Sums:
     reporters: dict
 
 
+# Above this many subtrees, filtering by unit costs more than it saves (the whole country, say).
+MAX_SUBTREE_FILTERS = 20
+
+
+def _subtree_unit_ids(units: list[AdministrativeUnit]):
+    """A subquery of the ids of every unit under the units asked for (by the indexed path prefix), or
+    None when they are too many for the filter to help."""
+    roots = [u for u in units if not any(u.path != o.path and u.path.startswith(o.path) for o in units)]
+    if len(roots) > MAX_SUBTREE_FILTERS:
+        return None
+    under = Q()
+    for root in roots:
+        under |= Q(path__startswith=root.path)
+    return AdministrativeUnit.objects.filter(under).values("id")
+
+
 def _sums(units: list[AdministrativeUnit], element_ids: set[int], periods: list[Period]) -> _Sums:
-    totals: dict = defaultdict(dict)
-    reporters: dict = defaultdict(dict)
-    by_level: dict[str, list[AdministrativeUnit]] = defaultdict(list)
-    for unit in units:
-        by_level[unit.level].append(unit)
-    for level, level_units in by_level.items():
-        length = PATH_LENGTH[level]
-        rows = (
-            DataValue.objects.filter(element_id__in=element_ids, period__in=periods)
-            .annotate(ancestor=Substr("unit__path", 1, length))
-            .filter(ancestor__in=[u.path for u in level_units])
-            .values("ancestor", "element_id", "combo_id", "period_id")
-            .annotate(total=Sum("value"), units=Count("unit_id", distinct=True))
-            .order_by()
-        )
-        for row in rows:
-            key = (row["ancestor"], row["element_id"], row["combo_id"])
-            totals[key][row["period_id"]] = row["total"]
-            reporters[key][row["period_id"]] = row["units"]
+    """Σvalue and the number of reporting units per (unit path, element, combo, period) for the units
+    asked for. One GROUP BY at the deepest level asked for; coarser units add up their groups."""
+    totals: dict = defaultdict(lambda: defaultdict(Decimal))
+    reporters: dict = defaultdict(lambda: defaultdict(int))
+    wanted = {u.path for u in units}
+    lengths = sorted({PATH_LENGTH[u.level] for u in units})
+    deepest = lengths[-1]
+    values = DataValue.objects.filter(element_id__in=element_ids, period__in=periods).annotate(
+        ancestor=Substr("unit__path", 1, deepest)
+    )
+    unit_ids = _subtree_unit_ids(units)
+    if unit_ids is not None:
+        values = values.filter(unit_id__in=Subquery(unit_ids))
+    rows = (
+        values.values("ancestor", "element_id", "combo_id", "period_id")
+        # One row per unit in each group (element, combo, unit, period is unique): COUNT(*) counts the
+        # reporting units and, unlike COUNT(DISTINCT), lets PostgreSQL group by hash.
+        .annotate(total=Sum("value"), units=Count("*"))
+        .order_by()
+    )
+    for row in rows:  # not .iterator(): a server-side cursor makes PostgreSQL plan a sort, not a hash
+        for length in lengths:
+            path = row["ancestor"][:length]
+            if path in wanted and len(path) == length:
+                key = (path, row["element_id"], row["combo_id"])
+                totals[key][row["period_id"]] += row["total"]
+                reporters[key][row["period_id"]] += row["units"]
     return _Sums(totals, reporters)
 
 
