@@ -19,11 +19,11 @@ from treem.accounts import policy
 from treem.units.models import AdministrativeUnit
 
 from . import bulk, validation
-from .models import DEFAULT_COMBO, CategoryOptionCombo, DataElement, DataValue, Period
+from .models import DEFAULT_COMBO, DataElement, DataValue, Period
 from .periods import PeriodError, get_period, parse_period
 
 
-@dataclass
+@dataclass(slots=True)
 class ValueInput:
     element: str
     combo: str
@@ -83,13 +83,23 @@ class ImportSummary:
         }
 
 
+class ElementInfo(NamedTuple):
+    element: DataElement
+    combo_ids: dict[str, int]  # the combos the element is collected by, by code
+
+
 class Catalogue:
-    """Metadata looked up once per import."""
+    """Metadata looked up once per import, by code."""
 
     def __init__(self) -> None:
-        self.elements = {e.code: e for e in DataElement.objects.select_related("supplier")}
-        self.element_combos = {code: set(combos) for code, combos in _element_combo_codes().items()}
-        self.combos = {c.code: c for c in CategoryOptionCombo.objects.all()}
+        by_element: dict[int, dict[str, int]] = defaultdict(dict)
+        for element_id, combo_id, combo_code in DataElement.combos.through.objects.values_list(
+            "dataelement_id", "categoryoptioncombo_id", "categoryoptioncombo__code"
+        ):
+            by_element[element_id][combo_code] = combo_id
+        self.elements = {
+            e.code: ElementInfo(e, by_element[e.pk]) for e in DataElement.objects.select_related("supplier")
+        }
         self.periods: dict[str, Period] = {}
 
     def unit_map(self, codes: set[str]) -> dict[str, AdministrativeUnit]:
@@ -102,15 +112,6 @@ class Catalogue:
         return found
 
 
-def _element_combo_codes() -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for element_code, combo_code in DataElement.combos.through.objects.values_list(
-        "dataelement__code", "categoryoptioncombo__code"
-    ):
-        out.setdefault(element_code, []).append(combo_code)
-    return out
-
-
 def import_values(
     inputs: list[ValueInput],
     *,
@@ -118,22 +119,26 @@ def import_values(
     dry_run: bool = False,
     check_outliers: bool = True,
     scope: policy.EntryScope | None = None,
+    keep_changes: bool = True,
 ) -> ImportSummary:
     """Check then write `inputs` atomically. With conflicts, or with dry_run, nothing is written.
 
-    `scope` defaults to the user's entry scope; the command line passes a full one."""
+    `scope` defaults to the user's entry scope; the command line passes a full one. `keep_changes=False`
+    leaves `summary.changes` empty (a preview needs them; a national file's counts do not)."""
     summary = ImportSummary(dry_run=dry_run)
     resolver = _Resolver(Catalogue(), scope or policy.entry_scope(user), {i.unit for i in inputs})
-    resolved = []  # (input, element, combo, unit, period, value|None)
+    resolved: list[Resolved] = []
     seen: dict[tuple, str] = {}
     for item in inputs:
-        row, problems = resolver.resolve(item)
+        row = resolver.resolve(item)
         key = (item.element, item.combo or DEFAULT_COMBO, item.unit, item.period)
         if key in seen:
+            problems = row if isinstance(row, list) else []
             problems.append(Message(item.where, "value", f"giá trị bị lặp (đã có ở {seen[key]})"))
+            row = problems
         seen[key] = item.where or "dòng trước"
-        if problems:
-            summary.conflicts.extend(problems)
+        if isinstance(row, list):
+            summary.conflicts.extend(row)
         else:
             resolved.append(row)
     # Rules between elements are checked over the rows that are valid on their own, so one pass names
@@ -147,31 +152,33 @@ def import_values(
     to_delete: list[int] = []
     user_id = user.pk if user is not None and user.pk else None
     outliers = validation.outlier_warnings(resolved) if check_outliers else {}
-    for item, element, combo, unit, period, value in resolved:
-        current = existing.get((element.pk, combo.pk, unit.pk, period.pk))
+    note = summary.changes.append if keep_changes else (lambda change: None)
+    for item, element_id, combo_id, unit_id, period, value in resolved:
+        key = (element_id, combo_id, unit_id, period.id)
+        current = existing.get(key)
         if value is None:
             if current is None:
                 summary.ignored += 1
-                summary.changes.append(Change(item, "unchanged", None, None))
+                note(Change(item, "unchanged", None, None))
             else:
                 summary.deleted += 1
-                summary.changes.append(Change(item, "deleted", current.value, None))
+                note(Change(item, "deleted", current.value, None))
                 to_delete.append(current.id)
             continue
-        warning = outliers.get((element.pk, combo.pk, unit.pk, period.pk))
+        warning = outliers.get(key)
         if warning:
             summary.warnings.append(Message(item.where, "value", warning))
         if current is None:
             summary.imported += 1
-            summary.changes.append(Change(item, "new", None, value))
-            to_create.append((element.pk, combo.pk, unit.pk, period.pk, value, item.comment, user_id))
+            note(Change(item, "new", None, value))
+            to_create.append((element_id, combo_id, unit_id, period.id, value, item.comment, user_id))
         elif current.value != value or current.comment != item.comment:
             summary.updated += 1
-            summary.changes.append(Change(item, "changed", current.value, value))
+            note(Change(item, "changed", current.value, value))
             to_update[current.id] = (value, item.comment)
         else:
             summary.ignored += 1
-            summary.changes.append(Change(item, "unchanged", value, value))
+            note(Change(item, "unchanged", value, value))
     if not dry_run:
         _write(to_create, to_update, to_delete, user_id)
     return summary
@@ -180,9 +187,20 @@ def import_values(
 COMMENT_MAX_LENGTH = DataValue._meta.get_field("comment").max_length
 
 
+class Resolved(NamedTuple):
+    """An input that passed its own checks, as database ids."""
+
+    input: ValueInput
+    element_id: int
+    combo_id: int
+    unit_id: int
+    period: Period
+    value: Decimal | None
+
+
 class _Resolver:
-    """Turns raw inputs into database objects, with every problem named; caches per unit, period and
-    element because a national file repeats them millions of times."""
+    """Turns raw inputs into database ids, with every problem named. A national file repeats the same
+    elements, units and periods millions of times, so each is looked up and checked once."""
 
     def __init__(self, catalogue: Catalogue, scope: policy.EntryScope, unit_codes: set[str]) -> None:
         self.catalogue = catalogue
@@ -190,6 +208,26 @@ class _Resolver:
         self.units = catalogue.unit_map(unit_codes)
         self.placement: dict[tuple[str, str], str | None] = {}
         self.allowed: dict[tuple[str, str], bool] = {}
+        # Inputs whose element, combo, unit, period and permission were already found good, by their codes.
+        self.good_elements: dict[tuple[str, str], tuple[DataElement, int]] = {}
+        self.good_places: dict[tuple[str, str], tuple[int, Period]] = {}
+
+    def resolve(self, item: ValueInput) -> Resolved | list[Message]:
+        """The fast path for an input made of codes seen good before; otherwise the full check."""
+        element = self.good_elements.get((item.element, item.combo))
+        place = self.good_places.get((item.unit, item.period))
+        if element is None or place is None or not self.allowed.get((item.element, item.unit)):
+            return self.check(item)
+        if len(item.comment) > COMMENT_MAX_LENGTH:
+            return self.check(item)
+        raw = item.value
+        if raw is None or raw == "":
+            return Resolved(item, element[0].id, element[1], place[0], place[1], None)
+        try:
+            value = validation.check_value(element[0], raw)
+        except ValueError as exc:
+            return [Message(item.where, "value", str(exc))]
+        return Resolved(item, element[0].id, element[1], place[0], place[1], value)
 
     def period(self, code: str) -> Period | str:
         """The period, or the Vietnamese reason it is not one."""
@@ -202,49 +240,53 @@ class _Resolver:
             period = self.catalogue.periods[code] = get_period(code)
         return period
 
-    def resolve(self, item: ValueInput) -> tuple[tuple | None, list[Message]]:
+    def check(self, item: ValueInput) -> Resolved | list[Message]:
+        """Every check of one input, each problem named; remembers what was found good."""
         problems: list[Message] = []
         combo_code = item.combo or DEFAULT_COMBO
-        element = self.catalogue.elements.get(item.element)
-        if element is None:
+        info = self.catalogue.elements.get(item.element)
+        combo_id = None
+        if info is None:
             problems.append(
                 Message(item.where, "dataElement", f"không có chỉ số dữ liệu mã '{item.element}'")
             )
-        elif combo_code not in self.catalogue.element_combos.get(element.code, ()):
-            allowed = ", ".join(sorted(self.catalogue.element_combos.get(element.code, [])))
-            problems.append(
-                Message(
-                    item.where,
-                    "categoryOptionCombo",
-                    f"'{combo_code}' không thuộc phân tổ của {element.code} ({allowed})",
+        else:
+            combo_id = info.combo_ids.get(combo_code)
+            if combo_id is None:
+                allowed = ", ".join(sorted(info.combo_ids))
+                problems.append(
+                    Message(
+                        item.where,
+                        "categoryOptionCombo",
+                        f"'{combo_code}' không thuộc phân tổ của {item.element} ({allowed})",
+                    )
                 )
-            )
         unit = self.units.get(item.unit)
         if unit is None:
             problems.append(Message(item.where, "orgUnit", f"không có đơn vị hành chính mã '{item.unit}'"))
-        period = self.period(item.period)
+        period = self.catalogue.periods.get(item.period) or self.period(item.period)
         if isinstance(period, str):
             problems.append(Message(item.where, "period", period))
             period = None
         if unit is not None and period is not None:
-            key = (unit.code, period.code)
+            key = (item.unit, item.period)
             if key not in self.placement:
                 valid = unit.is_valid_on(period.start_date) or unit.is_valid_on(period.end_date)
                 self.placement[key] = (
-                    None if valid else (f"đơn vị '{unit.code}' không còn hiệu lực trong kỳ {period.code}")
+                    None if valid else f"đơn vị '{unit.code}' không còn hiệu lực trong kỳ {period.code}"
                 )
             if self.placement[key]:
                 problems.append(Message(item.where, "orgUnit", self.placement[key]))
-        if element is not None and unit is not None:
-            key = (element.code, unit.code)
+        if info is not None and unit is not None:
+            key = (item.element, item.unit)
             if key not in self.allowed:
-                self.allowed[key] = self.scope.allows(element, unit)
+                self.allowed[key] = self.scope.allows(info.element, unit)
             if not self.allowed[key]:
                 problems.append(
                     Message(
                         item.where,
                         "orgUnit",
-                        f"bạn không được nhập {element.code} cho đơn vị '{unit.code}' ({unit.name})",
+                        f"bạn không được nhập {item.element} cho đơn vị '{unit.code}' ({unit.name})",
                     )
                 )
         if len(item.comment) > COMMENT_MAX_LENGTH:
@@ -256,14 +298,16 @@ class _Resolver:
                 )
             )
         value = None
-        if element is not None and item.value is not None and item.value != "":
+        if info is not None and item.value is not None and item.value != "":
             try:
-                value = validation.check_value(element, item.value)
+                value = validation.check_value(info.element, item.value)
             except ValueError as exc:
                 problems.append(Message(item.where, "value", str(exc)))
         if problems:
-            return None, problems
-        return (item, element, self.catalogue.combos[combo_code], unit, period, value), problems
+            return problems
+        self.good_elements[(item.element, item.combo)] = (info.element, combo_id)
+        self.good_places[(item.unit, item.period)] = (unit.id, period)
+        return Resolved(item, info.element.id, combo_id, unit.id, period, value)
 
 
 class Stored(NamedTuple):
@@ -276,30 +320,37 @@ def _existing_values(resolved) -> dict[tuple, Stored]:
     """The stored values the inputs may replace, by (element, combo, unit, period) ids, as plain tuples."""
     if not resolved:
         return {}
-    period_ids = {r[4].pk for r in resolved}
-    element_ids = {r[1].pk for r in resolved}
-    unit_ids = list({r[3].pk for r in resolved})
+    period_ids = {r.period.id for r in resolved}
+    element_ids = {r.element_id for r in resolved}
+    unit_ids = list({r.unit_id for r in resolved})
+    values = DataValue.objects.filter(period_id__in=period_ids, element_id__in=element_ids)
+    if len(unit_ids) <= validation.MAX_FILTERED_UNITS:
+        values = values.filter(unit_id__in=unit_ids)
+    else:
+        unit_ids = set(unit_ids)  # a whole-country file: read the period, keep the file's units
     found = {}
-    for i in range(0, len(unit_ids), 900):  # SQLite limits bound parameters
-        rows = DataValue.objects.filter(
-            unit_id__in=unit_ids[i : i + 900], period_id__in=period_ids, element_id__in=element_ids
-        ).values_list("element_id", "combo_id", "unit_id", "period_id", "id", "value", "comment")
-        for element_id, combo_id, unit_id, period_id, pk, value, comment in rows.iterator(chunk_size=10000):
+    # Plain fetch, not .iterator(): PostgreSQL plans a server-side cursor for the first rows, badly here.
+    for element_id, combo_id, unit_id, period_id, pk, value, comment in values.values_list(
+        "element_id", "combo_id", "unit_id", "period_id", "id", "value", "comment"
+    ):
+        if unit_id in unit_ids:
             found[(element_id, combo_id, unit_id, period_id)] = Stored(pk, value, comment)
     return found
 
 
-def _check_rules(resolved, summary: ImportSummary) -> None:
-    cells = {(r[3].code, r[4].code) for r in resolved}
+def _check_rules(resolved: list[Resolved], summary: ImportSummary) -> None:
+    cells = {(r.input.unit, r.input.period) for r in resolved}
     values = validation.stored_values(cells)
     origin: dict[tuple, dict[str, str]] = defaultdict(dict)
-    for item, element, combo, unit, period, value in resolved:
-        cell = values[(unit.code, period.code)]
-        if value is None:
-            cell[element.code].pop(combo.code, None)
+    for row in resolved:
+        item = row.input
+        cell = values[(item.unit, item.period)]
+        combo = item.combo or DEFAULT_COMBO
+        if row.value is None:
+            cell[item.element].pop(combo, None)
         else:
-            cell[element.code][combo.code] = value
-        origin[(unit.code, period.code)][element.code] = item.where
+            cell[item.element][combo] = row.value
+        origin[(item.unit, item.period)][item.element] = item.where
     broken = validation.rule_violations({c: values[c] for c in cells}, validation.all_rules())
     for (unit_code, period_code), problems in broken.items():
         for rule, left, right in problems:

@@ -43,19 +43,18 @@ def read_json(text: str) -> list[ValueInput]:
         if not isinstance(row, dict):
             errors.append(f"{where}: phải là một đối tượng.")
             continue
-        missing = [f for f in JSON_FIELDS if not row.get(f)]
-        if missing:
+        element, period, unit = row.get("dataElement"), row.get("period"), row.get("orgUnit")
+        if not (element and period and unit):
+            missing = [f for f in JSON_FIELDS if not row.get(f)]
             errors.append(f"{where}: thiếu trường {', '.join(missing)}.")
             continue
-        value = row.get("value")
-        if row.get("deleted") is True:
-            value = None
+        value = None if row.get("deleted") is True else row.get("value")
         inputs.append(
             ValueInput(
-                str(row["dataElement"]),
+                str(element),
                 str(row.get("categoryOptionCombo") or "default"),
-                str(row["orgUnit"]),
-                str(row["period"]),
+                str(unit),
+                str(period),
                 value,
                 str(row.get("comment") or ""),
                 where,

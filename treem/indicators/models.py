@@ -138,19 +138,43 @@ class Period(models.Model):
 
 
 class DataValue(models.Model):
-    # Only the indexes lookups need: national imports write millions of rows and pay for each index.
-    # The unique constraint (element first) serves lookups by element; (period, element) serves evaluation.
-    element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="values", db_index=False)
-    combo = models.ForeignKey(CategoryOptionCombo, on_delete=models.PROTECT, related_name="values", db_index=False)
-    unit = models.ForeignKey("units.AdministrativeUnit", on_delete=models.PROTECT, related_name="data_values")
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="values", db_index=False)
+    # National imports write millions of rows, and each index and foreign-key check costs per row:
+    # - only the indexes lookups need: the unique constraint (element first) serves lookups by element,
+    #   (period, element) serves evaluation, unit serves a unit's values;
+    # - no foreign-key constraints in the database (db_constraint=False): PostgreSQL checks five of them
+    #   per new row at commit, a third of a national import's time (docs/benchmarks.md). Every id written
+    #   comes from a lookup in the same import, and Django still enforces on_delete (PROTECT, SET_NULL)
+    #   for every delete made through it; units, elements, combos and periods are never deleted otherwise.
+    element = models.ForeignKey(
+        DataElement, on_delete=models.PROTECT, related_name="values", db_index=False, db_constraint=False
+    )
+    combo = models.ForeignKey(
+        CategoryOptionCombo,
+        on_delete=models.PROTECT,
+        related_name="values",
+        db_index=False,
+        db_constraint=False,
+    )
+    unit = models.ForeignKey(
+        "units.AdministrativeUnit", on_delete=models.PROTECT, related_name="data_values", db_constraint=False
+    )
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="values", db_index=False, db_constraint=False
+    )
     value = models.DecimalField(_("giá trị"), max_digits=18, decimal_places=4)
     comment = models.CharField(_("ghi chú"), max_length=500, blank=True)
     stored_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
-    history = HistoricalRecords()
+    # History is read by value id (indexed) and date; indexes on its other columns would only slow imports.
+    history = HistoricalRecords(no_db_index=["element", "combo", "unit", "period", "stored_by"])
 
     class Meta:
         constraints = [

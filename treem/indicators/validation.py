@@ -111,49 +111,51 @@ def rule_violations(values_by_cell: dict[tuple[str, str], CellValues], rules: li
     return broken
 
 
+# Above this many units a query reads the whole period instead of naming the units (SQLite takes at most
+# 999 parameters a query; PostgreSQL plans a long IN list no better than a scan of the period).
+MAX_FILTERED_UNITS = 900
+
+
 def stored_values(cells: set[tuple[str, str]]) -> dict[tuple[str, str], CellValues]:
     """Stored values of the given (unit code, period code) cells."""
     out: dict[tuple[str, str], CellValues] = defaultdict(lambda: defaultdict(dict))
-    units = list({u for u, _ in cells})
-    periods = {p for _, p in cells}
-    for i in range(0, len(units), 900):  # SQLite limits bound parameters
-        rows = DataValue.objects.filter(
-            unit__code__in=units[i : i + 900], period__code__in=periods
-        ).values_list("unit__code", "period__code", "element__code", "combo__code", "value")
-        for unit, period, element, combo, value in rows.iterator(chunk_size=5000):
-            if (unit, period) in cells:
-                out[(unit, period)][element][combo] = value
+    units = {u for u, _ in cells}
+    rows = DataValue.objects.filter(period__code__in={p for _, p in cells})
+    if len(units) <= MAX_FILTERED_UNITS:
+        rows = rows.filter(unit__code__in=units)
+    for unit, period, element, combo, value in rows.values_list(
+        "unit__code", "period__code", "element__code", "combo__code", "value"
+    ):
+        if (unit, period) in cells:
+            out[(unit, period)][element][combo] = value
     return out
 
 
 def outlier_warnings(resolved) -> dict[tuple[int, int, int, int], str]:
     """Warnings for values far from their unit's average over earlier periods of the same type.
 
-    `resolved` rows are (input, element, combo, unit, period, value); one GROUP BY per period in the batch.
+    `resolved` rows are datavalues.Resolved; one GROUP BY per period in the batch.
     The result maps (element id, combo id, unit id, period id) to a Vietnamese warning."""
     warnings: dict[tuple[int, int, int, int], str] = {}
     by_period = defaultdict(list)
-    for _, element, combo, unit, period, value in resolved:
-        if value is not None:
-            by_period[period].append((element.pk, combo.pk, unit.pk, value))
+    for row in resolved:
+        if row.value is not None:
+            by_period[row.period].append((row.element_id, row.combo_id, row.unit_id, row.value))
     for period, rows in by_period.items():
         unit_ids = list({r[2] for r in rows})
-        history = {}
-        for i in range(0, len(unit_ids), 900):
-            stats = (
-                DataValue.objects.filter(
-                    unit_id__in=unit_ids[i : i + 900],
-                    element_id__in={r[0] for r in rows},
-                    period__period_type=period.period_type,
-                    period__start_date__lt=period.start_date,
-                )
-                .values("element_id", "combo_id", "unit_id")
-                .annotate(mean=Avg("value"), n=Count("id"))
-                .order_by()
-            )
-            history.update(
-                {(s["element_id"], s["combo_id"], s["unit_id"]): (s["mean"], s["n"]) for s in stats}
-            )
+        stats = DataValue.objects.filter(
+            element_id__in={r[0] for r in rows},
+            period__period_type=period.period_type,
+            period__start_date__lt=period.start_date,
+        )
+        if len(unit_ids) <= MAX_FILTERED_UNITS:
+            stats = stats.filter(unit_id__in=unit_ids)
+        history = {
+            (s["element_id"], s["combo_id"], s["unit_id"]): (s["mean"], s["n"])
+            for s in stats.values("element_id", "combo_id", "unit_id")
+            .annotate(mean=Avg("value"), n=Count("id"))
+            .order_by()
+        }
         for element_id, combo_id, unit_id, value in rows:
             mean, n = history.get((element_id, combo_id, unit_id), (None, 0))
             text = _outlier_text(value, mean, n)

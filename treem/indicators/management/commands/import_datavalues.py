@@ -21,7 +21,12 @@ class Command(LoaderCommand):
     def handle(self, *args, path, dry_run, no_outliers, **options):
         inputs = dhis2.read_file(path.name, path.read_text(encoding="utf-8"))
         summary = import_values(
-            inputs, user=None, dry_run=dry_run, check_outliers=not no_outliers, scope=EntryScope(True)
+            inputs,
+            user=None,
+            dry_run=dry_run,
+            check_outliers=not no_outliers,
+            scope=EntryScope(True),
+            keep_changes=False,
         )
         self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
         if summary.conflicts:
