@@ -38,27 +38,35 @@ def demo_users(province_code: str, owner_code: str) -> list[DemoUser]:
         .first()
     )
     users = [
-        DemoUser("quantri", "Quản trị hệ thống", Role.ADMIN, province_code),
-        DemoUser("dieuphoi", "Điều phối cấp tỉnh", Role.PROVINCE_COORDINATOR, province_code, owner_code),
-        DemoUser("lanhdao", "Lãnh đạo tỉnh", Role.LEADER, province_code),
+        DemoUser("quantri", "Trần Quản Trị (DEMO)", Role.ADMIN, province_code),
+        DemoUser("dieuphoi", "Nguyễn Thị Hoa (DEMO)", Role.PROVINCE_COORDINATOR, province_code, owner_code),
+        DemoUser("lanhdao", "Lê Văn Minh (DEMO)", Role.LEADER, province_code),
     ]
     if supplier:
         users.append(
-            DemoUser("coquan", f"Cán bộ {supplier.short_name}", Role.AGENCY_REPORTER, None, supplier.code)
+            DemoUser(
+                "coquan",
+                f"Phạm Thu Hà — {supplier.short_name} (DEMO)",
+                Role.AGENCY_REPORTER,
+                None,
+                supplier.code,
+            )
         )
     if district:
         district_pc = Agency.objects.filter(unit=district, kind="district_committee").first()
         users.append(
             DemoUser(
                 "huyen",
-                f"Cán bộ {district.name}",
+                f"Hoàng Văn Nam — {district.name} (DEMO)",
                 Role.DISTRICT_OFFICER,
                 district.code,
                 district_pc.code if district_pc else None,
             )
         )
     if commune:
-        users.append(DemoUser("xa", f"Cán bộ {commune.name}", Role.COMMUNE_OFFICER, commune.code))
+        users.append(
+            DemoUser("xa", f"Võ Thị Lan — {commune.name} (DEMO)", Role.COMMUNE_OFFICER, commune.code)
+        )
     return users
 
 
