@@ -289,7 +289,7 @@ def completeness(
     entered = {
         (r["column"], r["element__supplier_id"]): r["n"]
         for r in DataValue.objects.filter(
-            period=period,
+            period__code=period.code,
             element_id__in=element_ids,
             unit__path__startswith=unit.path,
             unit__level=F("element__collection_level"),  # a value counts where it is collected
@@ -317,7 +317,7 @@ def completeness(
         suppliers.setdefault(element.supplier_id, element.supplier)
     ancestors = _ancestor_paths(unit)
     marks = (
-        Completion.objects.filter(period=period, agency_id__in=list(suppliers))
+        Completion.objects.filter(period__code=period.code, agency_id__in=list(suppliers))
         .filter(Q(unit__path__startswith=unit.path) | Q(unit__path__in=ancestors))
         .annotate(column=Substr("unit__path", 1, length))
         .values("column", "agency_id", "unit__level")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from treem.accounts import policy
 from treem.indicators.models import Period
-from treem.indicators.periods import PeriodError, get_period, parse_period, period_label
+from treem.indicators.periods import PeriodError, find_period, parse_period, period_label
 from treem.plans.models import Indicator, Plan
 from treem.units.models import AdministrativeUnit
 
@@ -65,7 +65,7 @@ def _selection(request) -> Selection:
     except ValueError as exc:
         error = _("Tham số kỳ báo cáo: %(error)s. Đang hiển thị kỳ mặc định.") % {"error": exc}
         period_code = default
-    period = get_period(period_code)
+    period = find_period(period_code)
 
     unit_code = request.GET.get("unit")
     if unit_code:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from treem.accounts import policy
@@ -121,10 +121,26 @@ def import_values(
     scope: policy.EntryScope | None = None,
     keep_changes: bool = True,
 ) -> ImportSummary:
-    """Check then write `inputs` atomically. With conflicts, or with dry_run, nothing is written.
+    """Check then write `inputs` atomically. With conflicts, or with dry_run, nothing is written (not even
+    the Period rows the check looked up).
 
     `scope` defaults to the user's entry scope; the command line passes a full one. `keep_changes=False`
     leaves `summary.changes` empty (a preview needs them; a national file's counts do not)."""
+    with transaction.atomic():
+        summary = _check_and_write(inputs, user, dry_run, check_outliers, scope, keep_changes)
+        if summary.dry_run or summary.conflicts:
+            transaction.set_rollback(True)
+    return summary
+
+
+def _check_and_write(
+    inputs: list[ValueInput],
+    user,
+    dry_run: bool,
+    check_outliers: bool,
+    scope: policy.EntryScope | None,
+    keep_changes: bool,
+) -> ImportSummary:
     summary = ImportSummary(dry_run=dry_run)
     resolver = _Resolver(Catalogue(), scope or policy.entry_scope(user), {i.unit for i in inputs})
     resolved: list[Resolved] = []
@@ -180,11 +196,16 @@ def import_values(
             summary.ignored += 1
             note(Change(item, "unchanged", value, value))
     if not dry_run:
-        _write(to_create, to_update, to_delete, user_id)
+        try:
+            _write(to_create, to_update, to_delete, user_id)
+        except IntegrityError:  # another writer stored one of these values since they were read
+            summary.conflicts.append(Message("", "value", CONCURRENT_WRITE))
     return summary
 
 
 COMMENT_MAX_LENGTH = DataValue._meta.get_field("comment").max_length
+LEVEL_NAMES = {"province": "tỉnh", "district": "huyện", "commune": "xã"}
+CONCURRENT_WRITE = "số liệu vừa được người khác ghi cùng lúc; không có gì được ghi, vui lòng thử lại"
 
 
 class Resolved(NamedTuple):
@@ -207,7 +228,7 @@ class _Resolver:
         self.scope = scope
         self.units = catalogue.unit_map(unit_codes)
         self.placement: dict[tuple[str, str], str | None] = {}
-        self.allowed: dict[tuple[str, str], bool] = {}
+        self.allowed: dict[tuple[str, str], bool] = {}  # (element, unit) pairs that passed scope and level
         # Inputs whose element, combo, unit, period and permission were already found good, by their codes.
         self.good_elements: dict[tuple[str, str], tuple[DataElement, int]] = {}
         self.good_places: dict[tuple[str, str], tuple[int, Period]] = {}
@@ -278,10 +299,7 @@ class _Resolver:
             if self.placement[key]:
                 problems.append(Message(item.where, "orgUnit", self.placement[key]))
         if info is not None and unit is not None:
-            key = (item.element, item.unit)
-            if key not in self.allowed:
-                self.allowed[key] = self.scope.allows(info.element, unit)
-            if not self.allowed[key]:
+            if not self.scope.allows(info.element, unit):
                 problems.append(
                     Message(
                         item.where,
@@ -289,6 +307,15 @@ class _Resolver:
                         f"bạn không được nhập {item.element} cho đơn vị '{unit.code}' ({unit.name})",
                     )
                 )
+        if info is not None and unit is not None and info.element.collection_level != unit.level:
+            problems.append(
+                Message(
+                    item.where,
+                    "orgUnit",
+                    f"{item.element} được nhập cho đơn vị cấp {LEVEL_NAMES[info.element.collection_level]}, "
+                    f"không nhập cho '{unit.code}' ({unit.name})",
+                )
+            )
         if len(item.comment) > COMMENT_MAX_LENGTH:
             problems.append(
                 Message(
@@ -307,6 +334,7 @@ class _Resolver:
             return problems
         self.good_elements[(item.element, item.combo)] = (info.element, combo_id)
         self.good_places[(item.unit, item.period)] = (unit.id, period)
+        self.allowed[(item.element, item.unit)] = True  # the checks that depend on both passed
         return Resolved(item, info.element.id, combo_id, unit.id, period, value)
 
 

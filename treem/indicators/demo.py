@@ -1,7 +1,7 @@
 """Demo figures (DEMO): plausible, deterministic data values for a plan's province.
 
 `load_demo_figures(plan)` fills every data element the plan's indicators use, for every commune of the
-plan's province, for the six-monthly periods 2022S1…2023S2, so the scorecard and charts have something
+plan's province, for the six-monthly periods of the plan's year and the year before, so the scorecard and charts have something
 to show on a demo machine. Only `manage.py load_demo` calls it; never migrations or loaders.
 
 The numbers are shaped like Thừa Thiên Huế's (≈300,000 children aged 0–15, ≈16,000 live births a year)
@@ -30,7 +30,13 @@ from .metadata import plan_elements
 from .periods import parse_period
 
 SEED = 462023
-PERIODS = ("2022S1", "2022S2", "2023S1", "2023S2")
+
+
+def demo_periods(year: int) -> tuple[str, ...]:
+    """The half-years the demo fills for a plan of `year`: the year before and the plan's own."""
+    return (f"{year - 1}S1", f"{year - 1}S2", f"{year}S1", f"{year}S2")
+
+
 COMMENT = "DEMO"
 
 CHILDREN = 300_000  # children aged 0–15 in the province
@@ -116,7 +122,9 @@ def load_demo_figures(plan: Plan) -> ImportSummary:
         ValueInput(
             element, combo, unit, period, str(value), COMMENT, f"DEMO {element}/{combo}/{unit}/{period}"
         )
-        for element, combo, unit, period, value in demo_values(elements, communes, PERIODS, rng)
+        for element, combo, unit, period, value in demo_values(
+            elements, communes, demo_periods(plan.year), rng
+        )
     ]
     summary = import_values(inputs, user=None, scope=policy.EntryScope(True), check_outliers=False)
     for code in sorted(unmodelled_elements(elements)):

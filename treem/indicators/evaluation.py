@@ -30,7 +30,7 @@ from treem.units.models import AdministrativeUnit, UnitLevel
 from .expressions import Term, parse
 from .models import AggregationType, DataElement, DataValue, Period
 from .numbers import round_half_up
-from .periods import contained_periods, get_period
+from .periods import contained_periods, find_period
 
 PATH_LENGTH = {
     UnitLevel.PROVINCE: 3,
@@ -183,7 +183,7 @@ def evaluate(
     plan: Plan, period_code: str, units: list[AdministrativeUnit], indicators: list[Indicator] | None = None
 ) -> list[Evaluation]:
     """Evaluate each indicator of the plan for each unit in one period."""
-    period = get_period(period_code)
+    period = find_period(period_code)
     periods = list(contained_periods(period).order_by("-end_date", "start_date"))
     indicators = (
         indicators

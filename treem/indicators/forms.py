@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from treem.units.models import AdministrativeUnit, Agency
 
-from .models import Completion, Period
+from . import services
+from .models import Completion
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -43,11 +44,8 @@ class CompletionForm(forms.Form):
 
     action = forms.ChoiceField(choices=[("mark", _("Đánh dấu hoàn thành")), ("unmark", _("Bỏ đánh dấu"))])
 
-    def save(self, *, user, agency: Agency, unit: AdministrativeUnit, period: Period) -> Completion | None:
+    def save(self, *, user, agency: Agency, unit: AdministrativeUnit, period_code: str) -> Completion | None:
         if self.cleaned_data["action"] == "unmark":
-            Completion.objects.filter(agency=agency, unit=unit, period=period).delete()
+            services.unmark_complete(agency, unit, period_code)
             return None
-        completion, _created = Completion.objects.get_or_create(
-            agency=agency, unit=unit, period=period, defaults={"completed_by": user}
-        )
-        return completion
+        return services.mark_complete(user, agency, unit, period_code)

@@ -25,6 +25,8 @@ def parse_typed_number(raw: str | int | float | Decimal, *, integer_expected: bo
         text = text.replace(".", "").replace(",", ".")
     elif integer_expected and GROUPED_INTEGER.match(text):
         text = text.replace(".", "")
+    if not text.isascii():
+        raise ValueError(f"'{raw}' không phải là số")
     try:
         number = Decimal(text)
     except InvalidOperation:

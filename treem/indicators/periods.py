@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from .models import Period, PeriodType
 
-PATTERN = re.compile(r"^(?P<year>\d{4})(?:S(?P<half>[12])|Q(?P<quarter>[1-4])|(?P<month>0[1-9]|1[0-2]))?$")
+PATTERN = re.compile(r"(?P<year>[0-9]{4})(?:S(?P<half>[12])|Q(?P<quarter>[1-4])|(?P<month>0[1-9]|1[0-2]))?")
 
 
 class PeriodError(ValueError):
@@ -19,7 +19,7 @@ class PeriodError(ValueError):
 
 def parse_period(code: str) -> tuple[str, datetime.date, datetime.date]:
     """(period_type, start, end) of a DHIS2 period id; PeriodError if it is not one."""
-    match = PATTERN.match(code or "")
+    match = PATTERN.fullmatch(code or "")
     if not match:
         raise PeriodError(f"kỳ '{code}' không hợp lệ (dạng 2023, 2023S1, 2023Q2 hoặc 202306)")
     year = int(match["year"])
@@ -46,6 +46,14 @@ def get_period(code: str) -> Period:
     return period
 
 
+def find_period(code: str) -> Period:
+    """The stored Period for an id, or an unsaved one with its dates: for reads, which must not write."""
+    kind, start, end = parse_period(code)
+    return Period.objects.filter(code=code).first() or Period(
+        code=code, period_type=kind, start_date=start, end_date=end
+    )
+
+
 def contained_periods(period: Period):
     """The stored periods inside `period`, itself included: the ones that roll up into it."""
     return Period.objects.filter(start_date__gte=period.start_date, end_date__lte=period.end_date)
@@ -56,13 +64,13 @@ def previous_period(period: Period) -> Period:
     kind, start, _ = parse_period(period.code)
     year = start.year
     if kind == PeriodType.YEARLY:
-        return get_period(str(year - 1))
+        return find_period(str(year - 1))
     if kind == PeriodType.SIXMONTHLY:
-        return get_period(f"{year}S1" if start.month == 7 else f"{year - 1}S2")
+        return find_period(f"{year}S1" if start.month == 7 else f"{year - 1}S2")
     if kind == PeriodType.QUARTERLY:
         q = (start.month - 1) // 3 + 1
-        return get_period(f"{year}Q{q - 1}" if q > 1 else f"{year - 1}Q4")
-    return get_period(f"{year}{start.month - 1:02d}" if start.month > 1 else f"{year - 1}12")
+        return find_period(f"{year}Q{q - 1}" if q > 1 else f"{year - 1}Q4")
+    return find_period(f"{year}{start.month - 1:02d}" if start.month > 1 else f"{year - 1}12")
 
 
 def period_label(code: str) -> str:

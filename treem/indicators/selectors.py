@@ -99,15 +99,6 @@ def default_unit(user) -> AdministrativeUnit | None:
 # --- the entry grid --------------------------------------------------------------------------------
 
 
-def period_for(code: str) -> Period:
-    """The stored Period of an id, or an unsaved one (a page view does not create periods).
-    Raises PeriodError for an id that is not a DHIS2 period."""
-    kind, start, end = parse_period(code)
-    return Period.objects.filter(code=code).first() or Period(
-        code=code, period_type=kind, start_date=start, end_date=end
-    )
-
-
 def agency_elements(agency: Agency) -> list[DataElement]:
     """In the order the plan file lists them (births before deaths…), which is the order they were made."""
     return list(agency.data_elements.prefetch_related("combos").order_by("pk"))
@@ -290,15 +281,19 @@ def paginate(rows: list[Row], max_rows: int = MAX_ROWS_PER_PAGE) -> list[list[Ro
     return pages
 
 
-def cell_after_save(user, period: Period, element_code: str, combo_code: str, unit_code: str) -> Cell | None:
-    """The cell as stored now (None when the element, combo or unit does not exist)."""
-    element = DataElement.objects.filter(code=element_code).first()
-    combo = CategoryOptionCombo.objects.filter(code=combo_code).first()
-    unit = AdministrativeUnit.objects.filter(code=unit_code).first()
-    if element is None or combo is None or unit is None:
+def cell_after_save(user, page, element_code: str, combo_code: str, unit_code: str) -> Cell | None:
+    """The cell as stored now, or None when it is not a cell of this page: an element the page's agency
+    does not supply, a combo the element is not collected by, or a unit outside the page's unit (so a
+    crafted URL cannot read figures beyond the page the user may open)."""
+    element = next((e for e in agency_elements(page.agency) if e.code == element_code), None)
+    unit = AdministrativeUnit.objects.filter(code=unit_code, path__startswith=page.unit.path).first()
+    if element is None or unit is None or not policy.can_view_unit(user, unit):
+        return None
+    combo = element.combos.filter(code=combo_code).first()
+    if combo is None:
         return None
     value = (
-        DataValue.objects.filter(element=element, combo=combo, unit=unit, period__code=period.code)
+        DataValue.objects.filter(element=element, combo=combo, unit=unit, period__code=page.period.code)
         .values_list("value", flat=True)
         .first()
     )

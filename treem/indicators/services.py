@@ -8,7 +8,8 @@ from django.db import transaction
 
 from treem.units.models import Agency
 
-from .models import DEFAULT_COMBO, Category, CategoryOptionCombo, DataElement, ValidationRule
+from .models import DEFAULT_COMBO, Category, CategoryOptionCombo, Completion, DataElement, ValidationRule
+from .periods import get_period
 
 
 def existing_element_codes() -> set[str]:
@@ -79,3 +80,19 @@ def load_validation_rules(rows: list[dict]) -> None:
                 "message": row["message"],
             },
         )
+
+
+@transaction.atomic
+def mark_complete(user, agency, unit, period_code: str) -> Completion:
+    """The reporting entity's figures for the unit and period are complete (kept if already marked)."""
+    completion, _ = Completion.objects.get_or_create(
+        agency=agency, unit=unit, period=get_period(period_code), defaults={"completed_by": user}
+    )
+    return completion
+
+
+@transaction.atomic
+def unmark_complete(agency, unit, period_code: str) -> None:
+    """Take the mark back; its history keeps who had marked it and when."""
+    for completion in Completion.objects.filter(agency=agency, unit=unit, period__code=period_code):
+        completion.delete()

@@ -26,7 +26,13 @@ OUTLIER_MIN_DIFFERENCE = Decimal(10)
 
 def check_value(element: DataElement, raw) -> Decimal:
     """The value as a Decimal, or ValueError (Vietnamese) naming what is wrong with it."""
-    if type(raw) is str and raw.isdigit() and len(raw) < 15 and element.value_type != ValueType.PERCENT:
+    if (
+        type(raw) is str
+        and raw.isascii()
+        and raw.isdigit()
+        and len(raw) < 15
+        and element.value_type != ValueType.PERCENT
+    ):
         return Decimal(raw)  # the common case of a plain count: nothing else to check
     value = parse_typed_number(raw, integer_expected=element.value_type == ValueType.INTEGER)
     if element.value_type == ValueType.INTEGER and value != value.to_integral_value():

@@ -26,7 +26,7 @@ from treem.units.models import AdministrativeUnit, Agency
 from . import datavalues, excel, selectors
 from .forms import CompletionForm, EntryChoiceForm, UploadForm
 from .models import PendingImport, Period
-from .periods import PeriodError, get_period, period_label
+from .periods import PeriodError, find_period, period_label
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def _entry_page(user, agency_code: str, period_code: str, unit_code: str) -> Ent
     agency = get_object_or_404(selectors.supplier_agencies(), code=agency_code)
     unit = get_object_or_404(AdministrativeUnit, code=unit_code)
     try:
-        period = selectors.period_for(period_code)
+        period = find_period(period_code)
     except PeriodError:
         raise Http404(period_code) from None
     if not selectors.entry_agencies(user).filter(pk=agency.pk).exists():
@@ -125,9 +125,11 @@ def entry(request, agency: str, period: str, unit: str):
 def cell(request, agency: str, period: str, unit: str, row: str, element: str, combo: str):
     """Save one grid cell and return it: the stored value, or the typed text with why it was refused."""
     page = _entry_page(request.user, agency, period, unit)
+    if selectors.cell_after_save(request.user, page, element, combo, row) is None:
+        raise Http404("not a cell of this page")
     raw = request.POST.get("value", "").strip()
     summary = datavalues.save_cell(request.user, element, combo, row, page.period.code, raw)
-    shown = selectors.cell_after_save(request.user, page.period, element, combo, row)
+    shown = selectors.cell_after_save(request.user, page, element, combo, row)
     errors = "; ".join(m.text for m in summary.conflicts)
     if shown is not None and errors:
         shown.raw, shown.error = raw, errors
@@ -146,9 +148,7 @@ def complete(request, agency: str, period: str, unit: str):
         raise PermissionDenied
     form = CompletionForm(request.POST)
     if form.is_valid():
-        done = form.save(
-            user=request.user, agency=page.agency, unit=page.unit, period=get_period(page.period.code)
-        )
+        done = form.save(user=request.user, agency=page.agency, unit=page.unit, period_code=page.period.code)
         if done:
             messages.success(
                 request, _("Đã đánh dấu hoàn thành lúc %(when)s.") % {"when": _when(done.completed_at)}

@@ -16,6 +16,11 @@ def _agency(agency: Agency | None) -> dict | None:
     return {"code": agency.code, "name": agency.name} if agency else None
 
 
+def _agencies(agencies) -> list[dict]:
+    """Sorted in Python so the prefetched rows serve (an order_by would query again)."""
+    return [_agency(a) for a in sorted(agencies, key=lambda a: a.code)]
+
+
 def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
@@ -54,6 +59,7 @@ def export_plan(plan: Plan) -> dict:
                 "name": e.name,
                 "value_type": e.value_type,
                 "aggregation": e.aggregation,
+                "collection_level": e.collection_level,
                 "supplier": _agency(e.supplier),
                 "categories": [c.code for c in e.categories.all()],
             }
@@ -98,7 +104,7 @@ def export_plan(plan: Plan) -> dict:
                 "heading": t.heading,
                 "letter": t.letter or None,
                 "agency": _agency(t.agency),
-                "cooperating": [_agency(a) for a in t.cooperating.order_by("code")],
+                "cooperating": _agencies(t.cooperating.all()),
                 "text": t.text,
             }
             for t in plan.tasks.filter(is_active=True)
@@ -112,11 +118,13 @@ def export_plan(plan: Plan) -> dict:
                 "kind": m.kind,
                 "period": m.period or None,
                 "description": m.description,
-                "reporters": [_agency(a) for a in m.reporters.order_by("code")],
+                "reporters": _agencies(m.reporters.all()),
                 "via": _agency(m.via),
-                "recipients": [_agency(a) for a in m.recipients.order_by("code")],
+                "recipients": _agencies(m.recipients.all()),
                 "source": m.source,
             }
-            for m in plan.milestones.filter(is_active=True).select_related("via")
+            for m in plan.milestones.filter(is_active=True)
+            .select_related("via")
+            .prefetch_related("reporters", "recipients")
         ],
     }

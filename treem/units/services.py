@@ -12,6 +12,8 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 
 from treem.core.errors import InputErrors
 
@@ -183,7 +185,12 @@ def load_units(
                 parent,
                 None,
             )
+            old_path = unit.path
             unit.save()
+            if unit.path != old_path:  # moved: its whole subtree moves with it
+                AdministrativeUnit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).update(
+                    path=Concat(Value(unit.path), Substr("path", len(old_path) + 1))
+                )
             summary.updated += 1
         else:
             summary.unchanged += 1
@@ -251,10 +258,19 @@ def load_agencies(path: Path) -> LoadSummary:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise InputErrors([f"Tệp {path.name} không phải YAML hợp lệ: {exc}"]) from exc
+    if not isinstance(data, dict):
+        raise InputErrors([f"Tệp {path.name}: phải là một bảng khóa–giá trị có 'agencies' và 'groups'."])
     errors: list[str] = []
     kinds = set(AgencyKind.values)
     entries = data.get("agencies") or []
     groups = data.get("groups") or []
+    for key, items in (("agencies", entries), ("groups", groups)):
+        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+            raise InputErrors([f"Tệp {path.name}, {key}: phải là một danh sách các mục khóa–giá trị."])
+    for i, group in enumerate(groups):
+        for field in ("code", "name", "members"):
+            if not group.get(field):
+                errors.append(f"groups[{i}].{field}: thiếu giá trị.")
     codes = {e.get("code") for e in entries} | {g.get("code") for g in groups}
     units = {
         u.code: u

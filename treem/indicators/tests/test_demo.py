@@ -11,11 +11,13 @@ from django.core.management import call_command
 from django.db import connection
 
 from treem.indicators import dhis2
-from treem.indicators.demo import COMMENT, PERIODS, load_demo_figures, unmodelled_elements
+from treem.indicators.demo import COMMENT, demo_periods, load_demo_figures, unmodelled_elements
 from treem.indicators.evaluation import Status, evaluate
 from treem.indicators.metadata import plan_elements
 from treem.indicators.models import DataValue
 from treem.units.models import AdministrativeUnit, UnitLevel
+
+PERIODS = demo_periods(2023)
 
 
 @pytest.fixture

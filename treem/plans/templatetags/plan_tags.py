@@ -5,6 +5,7 @@ from treem.core.formatting import format_threshold
 
 register = template.Library()
 
+
 @register.filter
 def target_rule(indicator) -> str:
     """'< 9,5 ‰ trẻ đẻ sống': the direction, threshold (locale-formatted) and unit of an indicator."""

@@ -99,6 +99,16 @@ def test_export_loads_back_to_the_same_plan(plan, tmp_path):
     assert export("tth-2023-copy") == copy
 
 
+def test_export_keeps_what_a_reload_needs_of_each_data_element(plan):
+    elements = {e["code"]: e for e in export()["data_elements"]}
+    assert elements["LIVE_BIRTHS"]["collection_level"] == "commune"
+    assert (
+        elements["LIVE_BIRTHS"]["aggregation"] == "sum"
+        and elements["CHILDREN_UNDER5"]["aggregation"] == "last"
+    )
+    assert elements["CHILDREN_UNDER5"]["categories"] == ["area"]
+
+
 def test_reloading_the_same_file_changes_nothing(plan):
     history_before = Indicator.history.count()
     result = load_plan(PLAN_FILE)

@@ -119,3 +119,23 @@ def test_a_gso_code_of_the_wrong_width_for_its_level_is_refused(db):
     text = "\n".join(error.value.messages)
     assert "Dòng 3, cột code" in text and "3 chữ số" in text
     assert "Dòng 4, cột code" in text and "5 chữ số" in text
+
+
+def test_a_district_moved_to_another_province_takes_its_communes_along(db):
+    services.load_units(services.read_units_csv("code,name,type,parent_code\n99,Tỉnh Mới,tỉnh,\n"))
+    services.load_units(services.read_units_csv("code,name,type,parent_code\n474,Thành phố Huế,thành phố,99\n"))
+    assert AdministrativeUnit.objects.get(code="474").path == "99/474/"
+    assert AdministrativeUnit.objects.get(code="19750").path == "99/474/19750/"
+    assert not AdministrativeUnit.objects.filter(path__startswith="46/474/").exists()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["- just a list\n", "agencies: 5\n", "agencies: []\ngroups:\n  - {code: G1}\n"],
+)
+def test_a_malformed_agency_file_is_refused_in_vietnamese(db, tmp_path, text):
+    path = tmp_path / "agencies.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputErrors) as error:
+        services.load_agencies(path)
+    assert any("agencies.yaml" in m or "groups[0]" in m for m in error.value.messages)
