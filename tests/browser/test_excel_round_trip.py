@@ -21,6 +21,7 @@ pytestmark = pytest.mark.browser
 
 ENTRY = "/so-lieu/SYT/2023S1/474/"
 
+
 def fill_template(path: str, births: dict[str, int], deaths: dict[str, int]) -> bytes:
     """Type the figures into the downloaded template as a user would, finding columns by the header row."""
     with open(path, "rb") as f:  # Playwright keeps downloads under a name without extension

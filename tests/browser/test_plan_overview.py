@@ -10,6 +10,7 @@ from treem.plans.models import Plan
 
 pytestmark = pytest.mark.browser
 
+
 @pytest.fixture
 def plan_content(site_data):
     plan = Plan.objects.get(code="tth-2023")

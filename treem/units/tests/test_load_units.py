@@ -115,7 +115,9 @@ def test_agencies_include_every_body_of_section_iv_and_groups_expand_to_members(
 
 def test_a_gso_code_of_the_wrong_width_for_its_level_is_refused(db):
     with pytest.raises(InputErrors) as error:
-        services.read_units_csv("code,name,type,parent_code\n46,Huế,tỉnh,\n4747,Huyện X,huyện,46\n1975,Xã Y,xã,474\n")
+        services.read_units_csv(
+            "code,name,type,parent_code\n46,Huế,tỉnh,\n4747,Huyện X,huyện,46\n1975,Xã Y,xã,474\n"
+        )
     text = "\n".join(error.value.messages)
     assert "Dòng 3, cột code" in text and "3 chữ số" in text
     assert "Dòng 4, cột code" in text and "5 chữ số" in text
@@ -123,7 +125,9 @@ def test_a_gso_code_of_the_wrong_width_for_its_level_is_refused(db):
 
 def test_a_district_moved_to_another_province_takes_its_communes_along(db):
     services.load_units(services.read_units_csv("code,name,type,parent_code\n99,Tỉnh Mới,tỉnh,\n"))
-    services.load_units(services.read_units_csv("code,name,type,parent_code\n474,Thành phố Huế,thành phố,99\n"))
+    services.load_units(
+        services.read_units_csv("code,name,type,parent_code\n474,Thành phố Huế,thành phố,99\n")
+    )
     assert AdministrativeUnit.objects.get(code="474").path == "99/474/"
     assert AdministrativeUnit.objects.get(code="19750").path == "99/474/19750/"
     assert not AdministrativeUnit.objects.filter(path__startswith="46/474/").exists()
