@@ -101,11 +101,7 @@ def unit_choices(user, plan: Plan, unit: AdministrativeUnit) -> list[Administrat
 
 def child_units(unit: AdministrativeUnit, period: Period) -> list[AdministrativeUnit]:
     """The unit's children that existed at some time in the period."""
-    return list(
-        unit.children.exclude(valid_to__lte=period.start_date)
-        .exclude(valid_from__gt=period.end_date)
-        .order_by("path")
-    )
+    return list(unit.children.existing_during(period.start_date, period.end_date).order_by("path"))
 
 
 # --- scorecard ------------------------------------------------------------------------------------
@@ -304,8 +300,7 @@ def completeness(
     units_below = {
         (r["column"], r["level"]): r["n"]
         for r in AdministrativeUnit.objects.filter(path__startswith=unit.path, level__in=levels)
-        .exclude(valid_to__lte=period.start_date)
-        .exclude(valid_from__gt=period.end_date)
+        .existing_during(period.start_date, period.end_date)
         .annotate(column=Substr("path", 1, length))
         .values("column", "level")
         .annotate(n=Count("id"))

@@ -292,7 +292,7 @@ class _Resolver:
         if unit is not None and period is not None:
             key = (item.unit, item.period)
             if key not in self.placement:
-                valid = unit.is_valid_on(period.start_date) or unit.is_valid_on(period.end_date)
+                valid = unit.exists_during(period.start_date, period.end_date)
                 self.placement[key] = (
                     None if valid else f"đơn vị '{unit.code}' không còn hiệu lực trong kỳ {period.code}"
                 )

@@ -157,7 +157,7 @@ def demo_values(elements, communes: list[DemoCommune], periods, rng: random.Rand
         _, start, end = parse_period(period)
         steps_back = len(periods) - 1 - index
         for commune in communes:
-            if not (commune.unit.is_valid_on(start) or commune.unit.is_valid_on(end)):
+            if not commune.unit.exists_during(start, end):
                 continue
             figures = _figures(commune, index, steps_back, rng)
             for element in elements:

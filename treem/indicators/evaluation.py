@@ -165,8 +165,7 @@ def _expected_units(units: list[AdministrativeUnit], period: Period) -> dict[tup
         for prefix_length, paths in by_ancestor.items():
             rows = (
                 AdministrativeUnit.objects.filter(level=level)
-                .exclude(valid_to__lte=period.start_date)
-                .exclude(valid_from__gt=period.end_date)
+                .existing_during(period.start_date, period.end_date)
                 .annotate(ancestor=Substr("path", 1, prefix_length))
                 .filter(ancestor__in=paths)
                 .values("ancestor")

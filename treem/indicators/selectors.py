@@ -203,7 +203,7 @@ def row_units(unit: AdministrativeUnit, levels: set[str], period: Period) -> lis
     """The units at the given collection levels in `unit`'s subtree (itself included) that exist in the
     period, in tree order."""
     units = AdministrativeUnit.objects.filter(path__startswith=unit.path, level__in=levels).order_by("path")
-    return [u for u in units if u.is_valid_on(period.start_date) or u.is_valid_on(period.end_date)]
+    return [u for u in units if u.exists_during(period.start_date, period.end_date)]
 
 
 def entry_grid(user, agency: Agency, period: Period, unit: AdministrativeUnit) -> Grid:

@@ -14,6 +14,12 @@ class UnitLevel(models.TextChoices):
     COMMUNE = "commune", _("Xã")
 
 
+class UnitQuerySet(models.QuerySet):
+    def existing_during(self, start: datetime.date, end: datetime.date) -> UnitQuerySet:
+        """Units that existed at any time from `start` to `end` (see AdministrativeUnit.exists_during)."""
+        return self.exclude(valid_to__lte=start).exclude(valid_from__gt=end)
+
+
 class AdministrativeUnit(models.Model):
     """A province, district-level unit or commune, identified by its GSO code.
 
@@ -40,6 +46,8 @@ class AdministrativeUnit(models.Model):
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
 
+    objects = UnitQuerySet.as_manager()
+
     class Meta:
         ordering = ["path"]
         verbose_name = _("đơn vị hành chính")
@@ -51,6 +59,13 @@ class AdministrativeUnit(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.path = (self.parent.path if self.parent else "") + f"{self.code}/"
         super().save(*args, **kwargs)
+
+    def exists_during(self, start: datetime.date, end: datetime.date) -> bool:
+        """Whether the unit existed at any time from `start` to `end` (the same rule evaluation uses in SQL:
+        valid_from ≤ end and valid_to > start)."""
+        return (self.valid_from is None or self.valid_from <= end) and (
+            self.valid_to is None or self.valid_to > start
+        )
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
