@@ -104,7 +104,7 @@ class Catalogue:
 
     def unit_map(self, codes: set[str]) -> dict[str, AdministrativeUnit]:
         found: dict[str, AdministrativeUnit] = {}
-        codes_list = list(codes)
+        codes_list = [c for c in codes if "\x00" not in c]  # PostgreSQL cannot compare text holding NUL
         for i in range(0, len(codes_list), 900):  # SQLite limits bound parameters
             found.update(
                 {u.code: u for u in AdministrativeUnit.objects.filter(code__in=codes_list[i : i + 900])}
@@ -239,7 +239,7 @@ class _Resolver:
         place = self.good_places.get((item.unit, item.period))
         if element is None or place is None or not self.allowed.get((item.element, item.unit)):
             return self.check(item)
-        if len(item.comment) > COMMENT_MAX_LENGTH:
+        if item.comment and (len(item.comment) > COMMENT_MAX_LENGTH or "\x00" in item.comment):
             return self.check(item)
         raw = item.value
         if raw is None or raw == "":
@@ -264,6 +264,9 @@ class _Resolver:
     def check(self, item: ValueInput) -> Resolved | list[Message]:
         """Every check of one input, each problem named; remembers what was found good."""
         problems: list[Message] = []
+        texts = (item.element, item.combo, item.unit, item.period, item.comment, str(item.value or ""))
+        if any("\x00" in text for text in texts):
+            return [Message(item.where, "value", "có ký tự không hợp lệ (NUL)")]
         combo_code = item.combo or DEFAULT_COMBO
         info = self.catalogue.elements.get(item.element)
         combo_id = None

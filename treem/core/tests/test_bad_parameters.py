@@ -46,3 +46,13 @@ def test_malformed_parameters_never_cause_a_server_error(client, make_user, role
 
     assert [(url, status) for url, status in failures if status >= 500] == []
     assert dict(failures)["/ke-hoach/khong-co/"] == 404
+
+
+def test_a_nul_character_is_refused_with_400_not_stored(client, make_user):
+    client.force_login(make_user(Role.PROVINCE_COORDINATOR, "46", "SLDTBXH"))
+
+    assert client.get("/bang-theo-doi/", {"unit": "46\x00"}).status_code == 400
+    assert (
+        client.post("/so-lieu/SYT/2023S1/474/o/19750/LIVE_BIRTHS/default/", {"value": "1\x00"}).status_code
+        == 400
+    )

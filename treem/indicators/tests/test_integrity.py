@@ -103,3 +103,19 @@ def test_taking_back_a_completion_mark_keeps_who_had_marked_it(make_user):
         ("+", user.pk),
         ("-", user.pk),
     ]
+
+
+def test_a_nul_character_in_an_imported_value_is_a_conflict_not_a_crash(db):
+    summary = import_values(
+        [
+            ValueInput("LIVE_BIRTHS", "default", "197\x0050", "2023S1", "5", where="r1"),
+            # the next two make every part of r2 already known good, so r2 takes the resolver's fast path
+            ValueInput("LIVE_BIRTHS", "default", "19750", "2023S2", "5", where="fine"),
+            ValueInput("NEONATAL_DEATHS", "default", "19750", "2023S1", "1", where="fine too"),
+            ValueInput("LIVE_BIRTHS", "default", "19750", "2023S1", "5", comment="a\x00b", where="r2"),
+        ],
+        user=None,
+        scope=EntryScope(True),
+    )
+    assert [m.where for m in summary.conflicts] == ["r1", "r2"]
+    assert not DataValue.objects.exists()
