@@ -12,6 +12,19 @@ from treem.units.models import AdministrativeUnit, Agency
 from .models import Role, User
 
 DEMO_PASSWORD = "TreEm@Hue2023"
+USERNAMES = {
+    Role.ADMIN: "quantri",
+    Role.PROVINCE_COORDINATOR: "dieuphoi",
+    Role.LEADER: "lanhdao",
+    Role.AGENCY_REPORTER: "coquan",
+    Role.DISTRICT_OFFICER: "huyen",
+    Role.COMMUNE_OFFICER: "xa",
+}
+
+
+def is_demo_site() -> bool:
+    """Demo users exist only where `load_demo` ran: then every page says it shows demo data."""
+    return User.objects.filter(username__in=USERNAMES.values()).exists()
 
 
 @dataclass(frozen=True)
@@ -38,14 +51,20 @@ def demo_users(province_code: str, owner_code: str) -> list[DemoUser]:
         .first()
     )
     users = [
-        DemoUser("quantri", "Trần Quản Trị (DEMO)", Role.ADMIN, province_code),
-        DemoUser("dieuphoi", "Nguyễn Thị Hoa (DEMO)", Role.PROVINCE_COORDINATOR, province_code, owner_code),
-        DemoUser("lanhdao", "Lê Văn Minh (DEMO)", Role.LEADER, province_code),
+        DemoUser(USERNAMES[Role.ADMIN], "Trần Quản Trị (DEMO)", Role.ADMIN, province_code),
+        DemoUser(
+            USERNAMES[Role.PROVINCE_COORDINATOR],
+            "Nguyễn Thị Hoa (DEMO)",
+            Role.PROVINCE_COORDINATOR,
+            province_code,
+            owner_code,
+        ),
+        DemoUser(USERNAMES[Role.LEADER], "Lê Văn Minh (DEMO)", Role.LEADER, province_code),
     ]
     if supplier:
         users.append(
             DemoUser(
-                "coquan",
+                USERNAMES[Role.AGENCY_REPORTER],
                 f"Phạm Thu Hà — {supplier.short_name} (DEMO)",
                 Role.AGENCY_REPORTER,
                 None,
@@ -56,7 +75,7 @@ def demo_users(province_code: str, owner_code: str) -> list[DemoUser]:
         district_pc = Agency.objects.filter(unit=district, kind="district_committee").first()
         users.append(
             DemoUser(
-                "huyen",
+                USERNAMES[Role.DISTRICT_OFFICER],
                 f"Hoàng Văn Nam — {district.name} (DEMO)",
                 Role.DISTRICT_OFFICER,
                 district.code,
@@ -65,7 +84,12 @@ def demo_users(province_code: str, owner_code: str) -> list[DemoUser]:
         )
     if commune:
         users.append(
-            DemoUser("xa", f"Võ Thị Lan — {commune.name} (DEMO)", Role.COMMUNE_OFFICER, commune.code)
+            DemoUser(
+                USERNAMES[Role.COMMUNE_OFFICER],
+                f"Võ Thị Lan — {commune.name} (DEMO)",
+                Role.COMMUNE_OFFICER,
+                commune.code,
+            )
         )
     return users
 

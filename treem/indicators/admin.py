@@ -1,7 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Category, CategoryOption, CategoryOptionCombo, DataElement, DataValue, Period
+from .models import (
+    Category,
+    CategoryOption,
+    CategoryOptionCombo,
+    Completion,
+    DataElement,
+    DataValue,
+    PendingImport,
+    Period,
+    ValidationRule,
+)
 
 
 class CategoryOptionInline(admin.TabularInline):
@@ -39,3 +49,27 @@ class DataValueAdmin(SimpleHistoryAdmin):
     list_filter = ["period", "element"]
     search_fields = ["element__code", "unit__code", "unit__name"]
     raw_id_fields = ["unit", "element", "stored_by"]
+
+
+@admin.register(ValidationRule)
+class ValidationRuleAdmin(admin.ModelAdmin):
+    list_display = ["code", "left", "operator", "right", "message"]
+    search_fields = ["code", "left", "right"]
+
+
+@admin.register(Completion)
+class CompletionAdmin(SimpleHistoryAdmin):
+    list_display = ["agency", "unit", "period", "completed_by", "completed_at"]
+    list_filter = ["period", "agency"]
+    raw_id_fields = ["unit", "completed_by"]
+
+
+@admin.register(PendingImport)
+class PendingImportAdmin(admin.ModelAdmin):
+    list_display = ["filename", "created_by", "created_at", "applied_at"]
+    readonly_fields = ["created_by", "created_at", "filename", "rows", "applied_at"]
+
+
+@admin.register(CategoryOption)
+class CategoryOptionAdmin(admin.ModelAdmin):
+    list_display = ["category", "code", "name", "order"]

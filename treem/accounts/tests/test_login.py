@@ -184,3 +184,11 @@ def test_demo_users_can_sign_in_with_the_printed_password(client, db):
 
     assert response.status_code == 302
     assert signed_in(client)
+
+
+def test_pages_say_demo_data_only_where_the_demo_was_loaded(client, db):
+    from django.core.management import call_command
+
+    assert "dữ liệu DEMO" not in client.get("/dang-nhap/").content.decode()
+    call_command("load_demo", no_figures=True, stdout=StringIO())
+    assert "dữ liệu DEMO" in client.get("/dang-nhap/").content.decode()
