@@ -331,3 +331,57 @@ def test_a_year_entered_whole_and_by_halves_is_counted_once(db):
     neonatal = Indicator.objects.get(plan=plan, code="MT01-TVSS")
     [result] = evaluate(plan, "2023", [AdministrativeUnit.objects.get(code="19750")], [neonatal])
     assert (result.numerator, result.denominator) == (8, 1000)  # not 8+3+4 over 1000+400+500
+
+
+def _evaluate_one(code, period, unit):
+    from treem.indicators.evaluation import evaluate
+    from treem.plans.models import Indicator, Plan
+    from treem.units.models import AdministrativeUnit
+
+    plan = Plan.objects.get(code="tth-2023")
+    [result] = evaluate(
+        plan,
+        period,
+        [AdministrativeUnit.objects.get(code=unit)],
+        [Indicator.objects.get(plan=plan, code=code)],
+    )
+    return result
+
+
+def _load(*rows):
+    from treem.accounts.policy import EntryScope
+    from treem.indicators.datavalues import ValueInput, import_values
+
+    summary = import_values(
+        [ValueInput(*row) for row in rows], user=None, scope=EntryScope(True), check_outliers=False
+    )
+    assert summary.status != "ERROR", summary.conflicts
+
+
+def test_the_latest_figure_of_each_commune_counts_even_when_another_commune_is_further_ahead(db):
+    """Children under 1 (a `last` figure): 19750 reported only the first half (500); 19753 both halves
+    (500, then 520). The district's 2023 figure is each commune's latest: 500 + 520 = 1020."""
+    _load(
+        ("CHILDREN_UNDER1", "default", "19750", "2023S1", "500"),
+        ("CHILDREN_UNDER1", "default", "19753", "2023S1", "500"),
+        ("CHILDREN_UNDER1", "default", "19753", "2023S2", "520"),
+        ("FULLY_IMMUNISED_UNDER1", "default", "19750", "2023S1", "200"),
+        ("FULLY_IMMUNISED_UNDER1", "default", "19753", "2023S1", "240"),
+    )
+    result = _evaluate_one("MT03-TCDD-1T", "2023", "474")
+    assert (result.numerator, result.denominator) == (440, 1020)
+    assert result.reported_units == 2
+
+
+def test_a_commune_reporting_the_year_and_another_reporting_halves_both_count(db):
+    """Births (a `sum` figure): 19750 entered the whole year (100); 19753 the two halves (40 + 60)."""
+    _load(
+        ("LIVE_BIRTHS", "default", "19750", "2023", "100"),
+        ("NEONATAL_DEATHS", "default", "19750", "2023", "1"),
+        ("LIVE_BIRTHS", "default", "19753", "2023S1", "40"),
+        ("LIVE_BIRTHS", "default", "19753", "2023S2", "60"),
+        ("NEONATAL_DEATHS", "default", "19753", "2023S1", "1"),
+        ("NEONATAL_DEATHS", "default", "19753", "2023S2", "1"),
+    )
+    result = _evaluate_one("MT01-TVSS", "2023", "474")
+    assert (result.numerator, result.denominator) == (3, 200)
