@@ -19,7 +19,7 @@ from treem.indicators.evaluation import PATH_LENGTH, Evaluation, Status, evaluat
 from treem.indicators.expressions import parse
 from treem.indicators.models import Completion, DataElement, DataValue, Period
 from treem.indicators.numbers import round_half_up
-from treem.indicators.periods import parse_period, period_label, previous_period
+from treem.indicators.periods import chronological, parse_period, period_label, previous_period, year_periods
 from treem.plans.models import Indicator, Plan, Target
 from treem.units.models import AdministrativeUnit, Agency, UnitLevel
 
@@ -51,14 +51,9 @@ def offered_periods(plan: Plan, with_values: list[Period], current: str | None =
     """Both halves and the whole of every year that has data, and of the plan's year, in time order
     (2022S1, 2022S2, 2022, 2023S1…); plus the period being shown, if it is of another kind."""
     years = {p.start_date.year for p in with_values} | {plan.year}
-    codes = {code for year in years for code in (f"{year}S1", f"{year}S2", str(year))}
+    codes = {code for year in years for code in year_periods(year)}
     if current:
         codes.add(current)
-
-    def chronological(code: str):
-        _kind, start, end = parse_period(code)
-        return (end, -start.toordinal())
-
     return sorted(codes, key=chronological)
 
 

@@ -46,6 +46,17 @@ def get_period(code: str) -> Period:
     return period
 
 
+def year_periods(year: int) -> list[str]:
+    """The periods reports use for a year: both halves and the whole year."""
+    return [f"{year}S1", f"{year}S2", str(year)]
+
+
+def chronological(code: str) -> tuple:
+    """Sort key: by end date, the longer period last among those ending together (2023S1, 2023S2, 2023)."""
+    _kind, start, end = parse_period(code)
+    return (end, -start.toordinal())
+
+
 def find_period(code: str) -> Period:
     """The stored Period for an id, or an unsaved one with its dates: for reads, which must not write."""
     kind, start, end = parse_period(code)

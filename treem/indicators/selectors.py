@@ -26,7 +26,7 @@ from .models import (
     Period,
     ValueType,
 )
-from .periods import parse_period, period_label
+from .periods import chronological, parse_period, period_label, year_periods
 
 MAX_ROWS_PER_PAGE = 250  # a province of ~600 communes is split by district over a few pages
 
@@ -58,17 +58,15 @@ def entry_periods() -> list[tuple[str, str]]:
 
     codes: set[str] = set()
     for year in Plan.objects.values_list("year", flat=True):
-        for y in (year - 1, year):
-            codes |= {f"{y}S1", f"{y}S2", str(y)}
+        codes |= {*year_periods(year - 1), *year_periods(year)}
     codes |= set(Milestone.objects.filter(is_active=True).exclude(period="").values_list("period", flat=True))
     valid = []
     for code in codes:
         try:
-            _kind, start, end = parse_period(code)
+            valid.append((chronological(code), code))
         except ValueError:
             continue
-        valid.append((end, -start.toordinal(), code))  # by end date: 2023S1, 2023S2, then 2023
-    return [(code, f"{period_label(code)} ({code})") for _, _, code in sorted(valid)]
+    return [(code, f"{period_label(code)} ({code})") for _, code in sorted(valid)]
 
 
 def default_period(periods: list[tuple[str, str]], today: datetime.date | None = None) -> str | None:
