@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from treem.accounts import policy
 from treem.indicators.evaluation import PATH_LENGTH, Evaluation, Status, evaluate
-from treem.indicators.expressions import parse
+from treem.indicators.metadata import element_codes
 from treem.indicators.models import Completion, DataElement, DataValue, Period
 from treem.indicators.numbers import round_half_up
 from treem.indicators.periods import chronological, parse_period, period_label, previous_period, year_periods
@@ -249,9 +249,8 @@ class Completeness:
 
 def plan_elements(indicators: list[Indicator]) -> list[DataElement]:
     """The data elements behind the indicators, each with its number of combos (`n_combos`)."""
-    codes = {t.element for ind in indicators for t in parse(ind.numerator) + parse(ind.denominator)}
     return list(
-        DataElement.objects.filter(code__in=codes)
+        DataElement.objects.filter(code__in=element_codes(indicators))
         .select_related("supplier")
         .annotate(n_combos=Count("combos"))
         .order_by("supplier__code", "code")

@@ -8,13 +8,15 @@ from .expressions import parse
 from .models import CategoryOptionCombo, DataElement, ValidationRule
 
 
+def element_codes(indicators) -> set[str]:
+    """The codes of the data elements the indicators' numerators and denominators name."""
+    return {t.element for ind in indicators for t in parse(ind.numerator) + parse(ind.denominator)}
+
+
 def plan_elements(plan: Plan):
     """The data elements the plan's active indicators are computed from."""
-    codes = set()
-    for ind in plan.indicators.filter(is_active=True):
-        codes |= {t.element for t in parse(ind.numerator) + parse(ind.denominator)}
     return (
-        DataElement.objects.filter(code__in=codes)
+        DataElement.objects.filter(code__in=element_codes(plan.indicators.filter(is_active=True)))
         .select_related("supplier")
         .prefetch_related("categories", "combos")
     )
