@@ -8,9 +8,16 @@ from .expressions import parse
 from .models import CategoryOptionCombo, DataElement, ValidationRule
 
 
-def element_codes(indicators) -> set[str]:
-    """The codes of the data elements the indicators' numerators and denominators name."""
-    return {t.element for ind in indicators for t in parse(ind.numerator) + parse(ind.denominator)}
+def element_codes(items, *fields: str) -> set[str]:
+    """The codes of the data elements that the expressions of `items` name (by default an indicator's
+    numerator and denominator; a validation rule's are `left` and `right`)."""
+    fields = fields or ("numerator", "denominator")
+    return {t.element for item in items for name in fields for t in parse(getattr(item, name))}
+
+
+def plan_rules(codes: set[str]) -> list[ValidationRule]:
+    """The validation rules that only involve these data elements."""
+    return [r for r in ValidationRule.objects.all() if element_codes([r], "left", "right") <= codes]
 
 
 def plan_elements(plan: Plan):
@@ -62,6 +69,6 @@ def plan_metadata(plan: Plan) -> dict:
         ],
         "validationRules": [
             {"code": r.code, "left": r.left, "operator": r.operator, "right": r.right, "message": r.message}
-            for r in ValidationRule.objects.all()
+            for r in plan_rules({e.code for e in elements})
         ],
     }

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from treem.indicators.expressions import parse
-from treem.indicators.metadata import plan_elements
-from treem.indicators.models import ValidationRule
+from treem.indicators.metadata import plan_elements, plan_rules
 from treem.units.models import Agency
 
 from .models import Plan
@@ -23,13 +21,6 @@ def _agencies(agencies) -> list[dict]:
 
 def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _rules_of(element_codes: set[str]):
-    """The validation rules that only involve the plan's elements."""
-    for rule in ValidationRule.objects.all():
-        if {t.element for t in parse(rule.left) + parse(rule.right)} <= element_codes:
-            yield rule
 
 
 def export_plan(plan: Plan) -> dict:
@@ -67,7 +58,7 @@ def export_plan(plan: Plan) -> dict:
         ],
         "validation_rules": [
             {"code": r.code, "left": r.left, "operator": r.operator, "right": r.right, "message": r.message}
-            for r in _rules_of({e.code for e in elements})
+            for r in plan_rules({e.code for e in elements})
         ],
         "targets": [
             {
