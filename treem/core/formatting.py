@@ -8,8 +8,7 @@ from decimal import Decimal
 from django.utils.formats import number_format
 
 from treem.indicators.numbers import round_half_up
-
-SYMBOL = {"lt": "<", "le": "≤", "ge": "≥", "gt": ">"}
+from treem.indicators.validation import SYMBOL
 
 
 def format_rate(value, places: int = 2) -> str:

@@ -15,7 +15,6 @@ plan's direction exactly: equal to a `lt` threshold is not achieved, equal to a 
 
 from __future__ import annotations
 
-import operator
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,13 +31,13 @@ from .expressions import Term, parse
 from .models import AggregationType, DataElement, DataValue, Period
 from .numbers import round_half_up
 from .periods import contained_periods, find_period
+from .validation import COMPARE
 
 PATH_LENGTH = {
     UnitLevel.PROVINCE: 3,
     UnitLevel.DISTRICT: 7,
     UnitLevel.COMMUNE: 13,
 }  # "46/", "46/474/", "46/474/19750/"
-COMPARE = {"lt": operator.lt, "le": operator.le, "ge": operator.ge, "gt": operator.gt}
 
 
 class Status:
