@@ -1,5 +1,7 @@
-"""Shared fixtures. The 2023 structure, agencies and plan are loaded once per test session into the test
-database (each test runs in a transaction that is rolled back), through the same services `make run` uses."""
+"""Shared fixtures. The 2023 structure, agencies and plan of Thừa Thiên Huế (46) are loaded once per test
+session into the test database (each test runs in a transaction that is rolled back), through the same
+services `make run` uses; so is a small second province (Đà Nẵng, 48, with a test plan `dn-2023`), so
+that every test runs with two provinces in one database, as a national installation does."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ from django.conf import settings
 from django.core.management import call_command
 
 PLAN_FILE = settings.DATA_DIR / "plans" / "tth-2023.yaml"
+TEST_DATA = settings.BASE_DIR / "tests" / "data"
+OTHER_PROVINCE = "48"
 
 
 @pytest.fixture(scope="session")
@@ -16,6 +20,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_units", verbosity=0)
         call_command("load_agencies", verbosity=0)
         call_command("load_plan", str(PLAN_FILE), verbosity=0)
+        call_command("load_units", province=OTHER_PROVINCE, verbosity=0)
+        call_command("load_agencies", str(TEST_DATA / "48-da-nang.yaml"), verbosity=0)
+        call_command("load_plan", str(TEST_DATA / "dn-2023.yaml"), verbosity=0)
 
 
 @pytest.fixture
@@ -43,3 +50,23 @@ def make_user(db):
         return user
 
     return make
+
+
+@pytest.fixture
+def main_of():
+    """main_of(response) → the page's <main> element: what a 404 says, without the per-request CSRF token
+    and language form that surround it."""
+    import re
+
+    def main(response) -> str:
+        html = response.content.decode()
+        found = re.search(r"<main[^>]*>.*?</main>", html, re.S)
+        return found.group(0) if found else html
+
+    return main
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests sign in thousands of users: a fast hasher keeps the suite quick (production keeps PBKDF2)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -154,8 +154,8 @@ def chosen_provinces(count: int):
 
 def write_files(plan, provinces, periods: list[str], per_district: int | None, folder: Path) -> list[tuple]:
     """One dataValueSets JSON file per period; returns [(period, path, values)]."""
-    from treem.indicators.demo import demo_communes, demo_values
-    from treem.indicators.metadata import plan_elements
+    from treem.demo.figures import demo_communes, demo_values
+    from treem.plans.metadata import plan_elements
     from treem.units.models import UnitLevel
 
     rng = random.Random(SEED)
@@ -360,9 +360,9 @@ def compare(evaluations, rows, elements: dict) -> tuple[int, int, list]:
 def time_evaluation(plan, provinces, runs: int) -> dict:
     from django.db import connection
 
-    from treem.indicators.evaluation import PATH_LENGTH, evaluate
-    from treem.indicators.metadata import plan_elements
     from treem.indicators.periods import contained_periods, get_period
+    from treem.plans.evaluation import PATH_LENGTH, evaluate
+    from treem.plans.metadata import plan_elements
     from treem.units.models import AdministrativeUnit, UnitLevel
 
     with connection.cursor() as cursor:  # what autovacuum would have done by now on a live system
@@ -468,7 +468,7 @@ def signed_in_cookie(province) -> str:
 
 
 def time_page(plan, province, requests: int, runs: int) -> dict:
-    from treem.indicators.evaluation import evaluate
+    from treem.plans.evaluation import evaluate
     from treem.units.models import AdministrativeUnit
 
     path = f"/bang-theo-doi/?period=2023&unit={province.code}"
@@ -684,7 +684,7 @@ def main() -> None:
     setup["load_units --all, load_agencies, load_plan"] = time.perf_counter() - started
     log("database ready")
 
-    from treem.indicators.metadata import plan_elements
+    from treem.plans.metadata import plan_elements
     from treem.plans.models import Plan
     from treem.units.models import AdministrativeUnit, UnitLevel
 

@@ -2,8 +2,8 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from treem.indicators.api import DataValueSetView, EvaluationView
-from treem.plans.api import PlanViewSet
+from treem.indicators.api import DataValueSetView
+from treem.plans.api import EvaluationView, PlanViewSet
 from treem.units.api import AgencyViewSet, UnitViewSet
 
 router = DefaultRouter()

@@ -55,7 +55,9 @@ INSTALLED_APPS = [
     "treem.accounts",
     "treem.indicators",
     "treem.plans",
+    "treem.entry",
     "treem.dashboard",
+    "treem.demo",
 ]
 
 MIDDLEWARE = [
@@ -63,11 +65,13 @@ MIDDLEWARE = [
     "treem.core.middleware.reject_nul_bytes",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "treem.core.middleware.request_id",
     "treem.core.middleware.vietnamese_unless_chosen",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "treem.accounts.middleware.attach_scope",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -89,7 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "treem.core.context_processors.navigation",
+                "treem.accounts.context_processors.navigation",
             ],
         },
     },
@@ -129,6 +133,10 @@ LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "treem" / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
+
+# Periods may fall from this year to this many years after the current one (treem.core.periods).
+TREEM_FIRST_YEAR = int(os.environ.get("TREEM_FIRST_YEAR", "2000"))
+TREEM_YEARS_AHEAD = int(os.environ.get("TREEM_YEARS_AHEAD", "10"))
 USE_I18N = True
 USE_TZ = True
 # Vietnamese formats: dd/mm/yyyy, decimal comma, thousands dot (the vi locale needs NUMBER_GROUPING to group).

@@ -2,17 +2,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from treem.core import views as core_views
+from treem.accounts import views as account_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", account_views.home, name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("ke-hoach/", include("treem.plans.urls")),
     path("don-vi/", include("treem.units.urls")),
-    path("so-lieu/", include("treem.indicators.urls")),
+    path("so-lieu/", include("treem.entry.urls")),
     path("bang-theo-doi/", include("treem.dashboard.urls")),
+    path("nhat-ky/", include("treem.accounts.audit_urls")),
     path("api/", include("treem.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -13,8 +13,8 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from tests.browser.conftest import sign_in
+from treem.core.numbers import round_half_up
 from treem.indicators.models import DataValue
-from treem.indicators.numbers import round_half_up
 from treem.units.models import AdministrativeUnit
 
 pytestmark = pytest.mark.browser

@@ -3,6 +3,9 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .services import change_user_access
+
+ACCESS_FIELDS = {"role", "unit", "agency"}
 
 
 @admin.register(User)
@@ -15,3 +18,11 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         (_("Vai trò và phạm vi"), {"fields": ["role", "unit", "agency"]}),
     ]
+
+    def save_model(self, request, obj: User, form, change: bool) -> None:
+        """A new user, or a change of role, unit or agency, is saved through the service that records it
+        in the audit log."""
+        if change and not ACCESS_FIELDS & set(form.changed_data):
+            super().save_model(request, obj, form, change)
+            return
+        change_user_access(obj, role=obj.role, unit=obj.unit, agency=obj.agency, by=request.user)

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
+    NONE = "", _("Chưa phân quyền")
+    NATIONAL = "national", _("Cấp trung ương (chỉ xem)")
     ADMIN = "admin", _("Quản trị hệ thống")
     PROVINCE_COORDINATOR = "province_coordinator", _("Điều phối cấp tỉnh")
     AGENCY_REPORTER = "agency_reporter", _("Cán bộ báo cáo của cơ quan")
@@ -17,7 +19,8 @@ class Role(models.TextChoices):
 
 
 class User(AbstractUser):
-    role = models.CharField(_("vai trò"), max_length=30, choices=Role.choices, default=Role.LEADER)
+    role = models.CharField(_("vai trò"), max_length=30, choices=Role.choices, default=Role.NONE, blank=True)
+    is_demo = models.BooleanField(_("tài khoản minh họa"), default=False, editable=False)
     unit = models.ForeignKey(
         "units.AdministrativeUnit",
         on_delete=models.PROTECT,
@@ -42,3 +45,8 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+def is_demo_site() -> bool:
+    """Demo users exist only where `load_demo` ran: then every page says it shows demo data."""
+    return User.objects.filter(is_demo=True).exists()

@@ -1,118 +1,94 @@
-"""The one place that answers "may this user see or do this".
+"""The one place that answers "may this user see or do this": it builds one `Scope` per request.
 
-Every view, API endpoint and selector asks here; nothing else compares roles. A user's scope is
-a unit subtree (`unit`) and/or an agency (`agency`):
+Every view, API endpoint and selector starts from the Scope built here (`scope_of(request)`); nothing
+else compares roles. The Scope itself (units.scope) is plain data: subtree, province, agencies, rights.
 
-| role                  | units seen              | agency pages seen            | edits |
-|-----------------------|-------------------------|------------------------------|-------|
-| admin                 | all                     | all                          | admin site |
-| province coordinator  | all                     | all                          | plans |
-| leader                | all                     | all                          | none  |
-| agency reporter       | its agency's area       | its own agency               | its agency's reports |
-| district officer      | its district subtree    | its district's People's Committee | its district's reports |
-| commune officer       | its commune             | none                         | its commune's records |
+| role                  | units seen                  | agency pages seen                  | writes |
+|-----------------------|-----------------------------|------------------------------------|--------|
+| superuser (no area)   | every province              | all                                | everything |
+| national              | every province              | all                                | none   |
+| admin                 | its province                | its province's and national bodies | plans, figures of the province |
+| province coordinator  | its province                | its province's and national bodies | plans, figures of the province |
+| leader                | its province                | its province's and national bodies | none   |
+| agency reporter       | its agency's area           | its own agency                     | its agency's figures in its area |
+| district officer      | its district subtree        | its district's People's Committee  | figures of its district |
+| commune officer       | its commune                 | none                               | figures of its commune |
+| no role, or no area   | nothing                     | nothing                            | none   |
+
+A province-wide role needs an area (`User.unit`, any unit of its province): a new user has no access until
+an administrator gives it a role and an area.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 
-from treem.units.models import AdministrativeUnit, Agency
+from treem.units import geometry
+from treem.units.models import AdministrativeUnit
+from treem.units.scope import EntryScope, Scope
 
-from .models import Role, User
+from .models import Role
+
+__all__ = ["EntryScope", "Scope", "scope_for", "scope_of", "audit_province"]
 
 PROVINCE_WIDE_ROLES = {Role.ADMIN, Role.PROVINCE_COORDINATOR, Role.LEADER}
+PLAN_MANAGERS = {Role.ADMIN, Role.PROVINCE_COORDINATOR}
+NO_ACCESS = Scope()
 
 
-def is_province_wide(user: User) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.role in PROVINCE_WIDE_ROLES)
+def _province_path(unit: AdministrativeUnit) -> str:
+    return geometry.path_codes(unit.path)[0] + "/"
 
 
-def scope_unit(user: User) -> AdministrativeUnit | None:
-    """The root of the unit subtree the user works in (None: no unit scope)."""
-    if user.role in (Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER):
-        return user.unit
-    if user.role == Role.AGENCY_REPORTER:
-        return user.agency.unit if user.agency else None
-    return user.unit
+def scope_for(user: Any) -> Scope:
+    """The Scope of a user (anonymous or without a role and an area: no access)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NO_ACCESS
+    role, unit = user.role, user.unit
+    if user.is_superuser and (role == Role.NONE or (role == Role.ADMIN and unit is None)):
+        return Scope(
+            user.pk, role, all_provinces=True, agency_ids=None, entry=EntryScope(True),
+            can_manage_plans=True, can_read_audit=True,
+        )  # fmt: skip
+    if role == Role.NATIONAL:
+        return Scope(user.pk, role, all_provinces=True, agency_ids=None)
+    if role in PROVINCE_WIDE_ROLES and unit is not None:
+        province = _province_path(unit)
+        manager = role in PLAN_MANAGERS
+        return Scope(
+            user.pk, role, unit_path=province, province_path=province, agency_ids=None,
+            entry=EntryScope(manager, province), can_manage_plans=manager, can_read_audit=manager,
+        )  # fmt: skip
+    if role == Role.AGENCY_REPORTER and user.agency is not None and user.agency.unit is not None:
+        agency = user.agency
+        suppliers = frozenset([agency.pk, *agency.groups.values_list("pk", flat=True)])
+        area = agency.unit.path
+        return Scope(
+            user.pk, role, unit_path=area, province_path=_province_path(agency.unit),
+            agency_ids=frozenset([agency.pk]), entry=EntryScope(True, area, suppliers),
+        )  # fmt: skip
+    if role in (Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER) and unit is not None:
+        agencies: frozenset[int] = frozenset()
+        if role == Role.DISTRICT_OFFICER:
+            own = {user.agency_id} if user.agency_id else set()
+            agencies = frozenset({*unit.agencies.values_list("pk", flat=True), *own})
+        return Scope(
+            user.pk, role, unit_path=unit.path, province_path=_province_path(unit),
+            agency_ids=agencies, entry=EntryScope(True, unit.path),
+        )  # fmt: skip
+    return Scope(user.pk, role)
 
 
-def visible_units(user: User) -> QuerySet[AdministrativeUnit]:
-    units = AdministrativeUnit.objects.all()
-    if not user.is_authenticated:
-        return units.none()
-    if is_province_wide(user):
-        return units
-    root = scope_unit(user)
-    return units.filter(path__startswith=root.path) if root else units.none()
+def scope_of(request: HttpRequest | Any) -> Scope:
+    """The request's Scope: the one `middleware.attach_scope` built, or built now (outside a request
+    cycle, in tests with a bare request)."""
+    scope = getattr(request, "scope", None)
+    return scope if scope is not None else scope_for(getattr(request, "user", None))
 
 
-def visible_agencies(user: User) -> QuerySet[Agency]:
-    agencies = Agency.objects.all()
-    if not user.is_authenticated:
-        return agencies.none()
-    if is_province_wide(user):
-        return agencies
-    if user.role == Role.AGENCY_REPORTER and user.agency_id:
-        return agencies.filter(pk=user.agency_id)
-    if user.role == Role.DISTRICT_OFFICER and user.unit_id:
-        return agencies.filter(Q(unit=user.unit) | Q(pk=user.agency_id or 0))
-    return agencies.none()
-
-
-def can_view_unit(user: User, unit: AdministrativeUnit) -> bool:
-    return visible_units(user).filter(pk=unit.pk).exists()
-
-
-def can_view_agency(user: User, agency: Agency) -> bool:
-    return visible_agencies(user).filter(pk=agency.pk).exists()
-
-
-@dataclass(frozen=True)
-class EntryScope:
-    """Where a user may enter figures: units under `unit_path` (None: any unit) and elements supplied by
-    `supplier_ids` (None: any element). `allowed=False` means no entry at all (leaders)."""
-
-    allowed: bool
-    unit_path: str | None = None
-    supplier_ids: frozenset[int] | None = None
-
-    def allows(self, element, unit: AdministrativeUnit) -> bool:
-        if not self.allowed:
-            return False
-        if self.unit_path is not None and not unit.path.startswith(self.unit_path):
-            return False
-        return self.supplier_ids is None or element.supplier_id in self.supplier_ids
-
-
-def entry_scope(user: User | None) -> EntryScope:
-    """Who enters which figures: coordinators and admins anything; an agency reporter its agency's
-    elements in its agency's area; district and commune officers any element in their own area."""
-    if user is None or not user.is_authenticated:
-        return EntryScope(False)
-    if user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE_COORDINATOR):
-        return EntryScope(True)
-    if user.role == Role.AGENCY_REPORTER and user.agency:
-        area = user.agency.unit
-        suppliers = frozenset([user.agency_id, *user.agency.groups.values_list("pk", flat=True)])
-        return EntryScope(area is not None, area.path if area else None, suppliers)
-    if user.role in (Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER) and user.unit:
-        return EntryScope(True, user.unit.path)
-    return EntryScope(False)
-
-
-def can_enter_values(user: User) -> bool:
-    return entry_scope(user).allowed
-
-
-def can_view_plans(user: User) -> bool:
-    """Plans are public documents of the province: every signed-in user may read them."""
-    return user.is_authenticated
-
-
-def can_manage_plans(user: User) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE_COORDINATOR)
-    )
+def audit_province(user: Any) -> tuple[bool, str | None]:
+    """Whether the user may read the audit log, and of which province (None: every province)."""
+    scope = scope_for(user)
+    return scope.can_read_audit, scope.province_code

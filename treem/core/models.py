@@ -1,0 +1,89 @@
+"""The audit log: who did what, when, from where, with the value before and after.
+
+Append-only inside the application: a saved event is never changed or deleted (`AuditEvent.save` and
+`delete`, and the queryset's `update`/`delete`, refuse). Events are written by `treem.core.audit.record_event`
+from the service that makes the change, inside its transaction. Deleting a user keeps their events:
+`actor` becomes NULL and `actor_name` still names them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditLogIsAppendOnly(Exception):
+    """Raised on any attempt to change or delete a recorded audit event."""
+
+
+APPEND_ONLY = "Nhật ký hoạt động chỉ được ghi thêm: không sửa, không xóa một sự kiện đã ghi."
+
+
+class AuditAction(models.TextChoices):
+    VALUE_IMPORT = "value_import", _("Ghi số liệu")
+    COMPLETION_MARK = "completion_mark", _("Xác nhận hoàn thành số liệu")
+    COMPLETION_UNMARK = "completion_unmark", _("Bỏ xác nhận hoàn thành số liệu")
+    PLAN_LOAD = "plan_load", _("Nạp kế hoạch")
+    USER_ACCESS_CHANGE = "user_access_change", _("Đổi vai trò, phạm vi người dùng")
+    LOGIN = "login", _("Đăng nhập")
+    LOGOUT = "logout", _("Đăng xuất")
+    LOGIN_FAILED = "login_failed", _("Đăng nhập không thành công")
+    LOCKOUT = "lockout", _("Tạm khóa tài khoản")
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Reads only: bulk updates and deletions are refused."""
+
+    def update(self, **kwargs):
+        raise AuditLogIsAppendOnly(APPEND_ONLY)
+
+    def delete(self):
+        raise AuditLogIsAppendOnly(APPEND_ONLY)
+
+    update.queryset_only = True
+    delete.queryset_only = True
+
+
+class AuditEvent(models.Model):
+    created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name=_("người thực hiện"),
+    )
+    actor_name = models.CharField(_("tên đăng nhập"), max_length=150, blank=True)
+    action = models.CharField(_("hành động"), max_length=30, choices=AuditAction.choices)
+    object_kind = models.CharField(_("loại đối tượng"), max_length=50, blank=True)
+    object_id = models.CharField(_("mã đối tượng"), max_length=200, blank=True)
+    province_code = models.CharField(_("mã tỉnh"), max_length=10, blank=True, db_index=True)
+    scope = models.CharField(_("phạm vi"), max_length=120, blank=True)
+    old = models.JSONField(_("trước"), null=True, blank=True)
+    new = models.JSONField(_("sau"), null=True, blank=True)
+    summary = models.CharField(_("tóm tắt"), max_length=500, blank=True)
+    request_id = models.CharField(_("mã yêu cầu"), max_length=64, blank=True)
+    ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["province_code", "-created_at"], name="audit_province_time")]
+        verbose_name = _("sự kiện nhật ký")
+        verbose_name_plural = _("nhật ký hoạt động")
+
+    def __str__(self) -> str:
+        when = f"{self.created_at:%Y-%m-%d %H:%M} " if self.created_at else ""
+        return f"{when}{self.actor_name or '-'} {self.action} {self.object_id}".strip()
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly(APPEND_ONLY)
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly(APPEND_ONLY)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
-from treem.indicators.evaluation import Evaluation, Status
-from treem.indicators.numbers import round_half_up
-from treem.indicators.periods import period_label
+from treem.core.numbers import round_half_up
+from treem.core.periods import period_label
+from treem.plans.evaluation import Evaluation, Status
 from treem.plans.models import Indicator
 
 from .templatetags.dashboard_tags import threshold_rule, vn_number

@@ -14,24 +14,26 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
-from treem.accounts import policy
-from treem.indicators.evaluation import PATH_LENGTH, Evaluation, Status, evaluate
-from treem.indicators.metadata import element_codes
+from treem.core import comparisons
+from treem.core.numbers import round_half_up
+from treem.core.periods import offered_periods as offered_period_codes
+from treem.core.periods import parse_period, period_label
 from treem.indicators.models import Completion, DataElement, DataValue, Period
-from treem.indicators.numbers import round_half_up
-from treem.indicators.periods import chronological, parse_period, period_label, previous_period, year_periods
+from treem.indicators.periods import previous_period
+from treem.plans.evaluation import Evaluation, Status, evaluate
+from treem.plans.metadata import element_codes
 from treem.plans.models import Indicator, Plan, Target
+from treem.plans.selectors import active_plans
+from treem.units import geometry
+from treem.units.geometry import PATH_LENGTH
 from treem.units.models import AdministrativeUnit, Agency, UnitLevel
-
-# Which way is better for each direction: "lt"/"le" thresholds are ceilings, "ge"/"gt" floors.
-LOWER_IS_BETTER = {"lt": True, "le": True, "ge": False, "gt": False}
-
+from treem.units.scope import Scope, unit_in_scope
 
 # --- plan, period, unit ----------------------------------------------------------------------------
 
 
-def plans() -> QuerySet[Plan]:
-    return Plan.objects.select_related("province").order_by("-year", "code")
+def plans(scope: Scope) -> QuerySet[Plan]:
+    return active_plans(scope)
 
 
 def periods_with_values(plan: Plan) -> list[Period]:
@@ -51,30 +53,23 @@ def offered_periods(plan: Plan, with_values: list[Period], current: str | None =
     """Both halves and the whole of every year that has data, and of the plan's year, in time order
     (2022S1, 2022S2, 2022, 2023S1…); plus the period being shown, if it is of another kind."""
     years = {p.start_date.year for p in with_values} | {plan.year}
-    codes = {code for year in years for code in year_periods(year)}
-    if current:
-        codes.add(current)
-    return sorted(codes, key=chronological)
+    return offered_period_codes(years, [current] if current else [])
 
 
 def period_options(codes: list[str]) -> list[tuple[str, str]]:
     return [(code, period_label(code)) for code in codes]
 
 
-def scope_root(user, plan: Plan) -> AdministrativeUnit | None:
-    """The highest unit of the plan's province the user may see: the province for province-wide roles,
+def scope_root(scope: Scope, plan: Plan) -> AdministrativeUnit | None:
+    """The highest unit of the plan's province the scope sees: the province for province-wide roles,
     the district or commune of a scoped officer."""
-    return policy.visible_units(user).filter(path__startswith=plan.province.path).order_by("path").first()
+    return scope.units().filter(path__startswith=plan.province.path).order_by("path").first()
 
 
-def unit_by_code(plan: Plan, code: str) -> AdministrativeUnit | None:
-    """A unit of the plan's province (None: no such unit there)."""
-    return AdministrativeUnit.objects.filter(code=code, path__startswith=plan.province.path).first()
-
-
-def visible_unit(user, plan: Plan, code: str) -> AdministrativeUnit | None:
-    """A unit of the plan's province inside the user's scope (None: unknown or outside the scope)."""
-    return policy.visible_units(user).filter(code=code, path__startswith=plan.province.path).first()
+def visible_unit(scope: Scope, plan: Plan, code: str) -> AdministrativeUnit | None:
+    """A unit of the plan's province inside the scope (None: unknown or outside the scope alike)."""
+    unit = unit_in_scope(scope, code)
+    return unit if unit is not None and geometry.is_within(unit.path, plan.province.path) else None
 
 
 def breadcrumbs(unit: AdministrativeUnit, choices: list[AdministrativeUnit]) -> list[AdministrativeUnit]:
@@ -82,12 +77,12 @@ def breadcrumbs(unit: AdministrativeUnit, choices: list[AdministrativeUnit]) -> 
     return [u for u in choices if unit.path.startswith(u.path)]
 
 
-def unit_choices(user, plan: Plan, unit: AdministrativeUnit) -> list[AdministrativeUnit]:
+def unit_choices(scope: Scope, plan: Plan, unit: AdministrativeUnit) -> list[AdministrativeUnit]:
     """Units offered in the unit picker: the province and districts in scope, the unit shown and its
     children (communes are reached from their district, 141 options would be too many). Every
     visible ancestor of the unit is among them."""
     return list(
-        policy.visible_units(user)
+        scope.units()
         .filter(path__startswith=plan.province.path)
         .filter(Q(level__in=[UnitLevel.PROVINCE, UnitLevel.DISTRICT]) | Q(parent=unit) | Q(pk=unit.pk))
         .order_by("path")
@@ -129,7 +124,7 @@ def trend(current: Evaluation, previous: Evaluation | None) -> Trend | None:
     if now == before:
         return Trend("→", "trend-same", _("không đổi so với kỳ trước"))
     went_down = now < before
-    better = went_down == LOWER_IS_BETTER[current.indicator.direction]
+    better = went_down == comparisons.lower_is_better(current.indicator.direction)
     return Trend(
         "↓" if went_down else "↑",
         "trend-better" if better else "trend-worse",
@@ -304,7 +299,7 @@ def completeness(
     suppliers: dict[int, Agency] = {}
     for element in elements:
         suppliers.setdefault(element.supplier_id, element.supplier)
-    ancestors = _ancestor_paths(unit)
+    ancestors = geometry.ancestor_paths(unit.path)
     marks = (
         Completion.objects.filter(period__code=period.code, agency_id__in=list(suppliers))
         .filter(Q(unit__path__startswith=unit.path) | Q(unit__path__in=ancestors))
@@ -346,8 +341,3 @@ def completeness(
             )
         rows.append(CompletenessRow(column, cells))
     return Completeness(agencies, rows)
-
-
-def _ancestor_paths(unit: AdministrativeUnit) -> list[str]:
-    codes = [c for c in unit.path.split("/") if c]
-    return ["".join(f"{c}/" for c in codes[:i]) for i in range(1, len(codes))]

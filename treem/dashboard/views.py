@@ -1,25 +1,24 @@
 """Scorecard, drill-down and chart pages. Reads are in selectors.py, figures in charts.py; the values and
-statuses themselves come from indicators.evaluation. Pages are read-only for every role."""
+statuses themselves come from plans.evaluation. Pages are read-only for every role; everything shown is
+within the request's Scope, and a plan, unit or indicator outside it is a 404 like a missing one."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from treem.accounts import policy
+from treem.accounts.policy import scope_of
+from treem.core.periods import parse_period, period_label
 from treem.indicators.models import Period
-from treem.indicators.periods import PeriodError, find_period, parse_period, period_label
+from treem.indicators.periods import find_period
 from treem.plans.models import Indicator, Plan
 from treem.units.models import AdministrativeUnit
 
 from . import charts, selectors
-
-YEARS = range(1900, 2101)  # periods accepted from ?period=
 
 
 @dataclass
@@ -33,8 +32,8 @@ class Selection:
     unit: AdministrativeUnit
     error: str = ""
 
-    def context(self, request) -> dict:
-        unit_choices = selectors.unit_choices(request.user, self.plan, self.unit)
+    def context(self, request: HttpRequest) -> dict:
+        unit_choices = selectors.unit_choices(scope_of(request), self.plan, self.unit)
         return {
             "plan": self.plan,
             "plans": self.plans,
@@ -45,13 +44,14 @@ class Selection:
             "breadcrumbs": selectors.breadcrumbs(self.unit, unit_choices),
             "unit_choices": unit_choices,
             "query_params": {"plan": self.plan.code, "period": self.period.code, "unit": self.unit.code},
-            "can_enter": policy.can_enter_values(request.user),
+            "can_enter": scope_of(request).can_enter_values,
             "error": self.error,
         }
 
 
-def _selection(request) -> Selection:
-    all_plans = list(selectors.plans())
+def _selection(request: HttpRequest) -> Selection:
+    scope = scope_of(request)
+    all_plans = list(selectors.plans(scope))
     code = request.GET.get("plan")
     plan = next((p for p in all_plans if p.code == code), None) if code else next(iter(all_plans), None)
     if plan is None:
@@ -61,7 +61,7 @@ def _selection(request) -> Selection:
     default = selectors.default_period(plan, with_values)
     period_code, error = request.GET.get("period") or default, ""
     try:
-        _check_period(period_code)
+        parse_period(period_code)
     except ValueError as exc:
         error = _("Tham số kỳ báo cáo: %(error)s. Đang hiển thị kỳ mặc định.") % {"error": exc}
         period_code = default
@@ -69,29 +69,16 @@ def _selection(request) -> Selection:
 
     unit_code = request.GET.get("unit")
     if unit_code:
-        unit = selectors.visible_unit(request.user, plan, unit_code)
-        if unit is None and selectors.unit_by_code(plan, unit_code) is not None:
-            raise PermissionDenied  # a unit outside the user's scope
+        unit = selectors.visible_unit(scope, plan, unit_code)
         if unit is None:
-            raise Http404(_("Không có đơn vị mã '%(code)s' trong tỉnh của kế hoạch.") % {"code": unit_code})
+            raise Http404(_("Không có đơn vị mã '%(code)s' trong phạm vi của bạn.") % {"code": unit_code})
     else:
-        unit = selectors.scope_root(request.user, plan)
+        unit = selectors.scope_root(scope, plan)
         if unit is None:
-            raise PermissionDenied
+            raise Http404(_("Chưa có kế hoạch."))
     return Selection(
         plan, all_plans, period, selectors.offered_periods(plan, with_values, period.code), unit, error
     )
-
-
-def _check_period(code: str) -> None:
-    """ValueError (Vietnamese) unless `code` is a DHIS2 period of a plausible year (the previous
-    period of year 1 would not exist)."""
-    _kind, start, _end = parse_period(code)  # PeriodError, or ValueError for year 0
-    if not YEARS.start <= start.year < YEARS.stop:
-        raise PeriodError(
-            _("kỳ '%(code)s' nằm ngoài khoảng năm %(first)s–%(last)s")
-            % {"code": code, "first": YEARS.start, "last": YEARS.stop - 1}
-        )
 
 
 def _indicator(plan: Plan, code: str) -> Indicator:
@@ -102,7 +89,7 @@ def _indicator(plan: Plan, code: str) -> Indicator:
 
 
 @login_required
-def scorecard(request):
+def scorecard(request: HttpRequest) -> HttpResponse:
     selection = _selection(request)
     plan, period, unit = selection.plan, selection.period, selection.unit
     indicators = selectors.active_indicators(plan)
@@ -125,7 +112,7 @@ def scorecard(request):
 
 
 @login_required
-def drilldown(request, indicator_code):
+def drilldown(request: HttpRequest, indicator_code: str) -> HttpResponse:
     selection = _selection(request)
     indicator = _indicator(selection.plan, indicator_code)
     drill = selectors.drilldown(selection.plan, indicator, selection.period, selection.unit)
@@ -137,7 +124,7 @@ def drilldown(request, indicator_code):
 
 
 @login_required
-def chart(request, indicator_code):
+def chart(request: HttpRequest, indicator_code: str) -> HttpResponse:
     selection = _selection(request)
     plan, unit = selection.plan, selection.unit
     indicator = _indicator(plan, indicator_code)

@@ -8,7 +8,6 @@ from .models import (
     Completion,
     DataElement,
     DataValue,
-    PendingImport,
     Period,
     ValidationRule,
 )
@@ -62,12 +61,6 @@ class CompletionAdmin(SimpleHistoryAdmin):
     list_display = ["agency", "unit", "period", "completed_by", "completed_at"]
     list_filter = ["period", "agency"]
     raw_id_fields = ["unit", "completed_by"]
-
-
-@admin.register(PendingImport)
-class PendingImportAdmin(admin.ModelAdmin):
-    list_display = ["filename", "created_by", "created_at", "applied_at"]
-    readonly_fields = ["created_by", "created_at", "filename", "rows", "applied_at"]
 
 
 @admin.register(CategoryOption)

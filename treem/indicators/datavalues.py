@@ -7,7 +7,7 @@ deleted, with every conflict named by where it came from (row, column, field) in
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -16,11 +16,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from treem.accounts import policy
+from treem.core import audit, comparisons
+from treem.core.models import AuditAction
+from treem.core.periods import PeriodError, parse_period
 from treem.units.models import AdministrativeUnit
 
 from . import bulk, validation
 from .models import DEFAULT_COMBO, DataElement, DataValue, Period
-from .periods import PeriodError, get_period, parse_period
+from .periods import get_period
 
 
 @dataclass(slots=True)
@@ -142,7 +145,7 @@ def _check_and_write(
     keep_changes: bool,
 ) -> ImportSummary:
     summary = ImportSummary(dry_run=dry_run)
-    resolver = _Resolver(Catalogue(), scope or policy.entry_scope(user), {i.unit for i in inputs})
+    resolver = _Resolver(Catalogue(), scope or policy.scope_for(user).entry, {i.unit for i in inputs})
     resolved: list[Resolved] = []
     seen: dict[tuple, str] = {}
     for item in inputs:
@@ -200,7 +203,52 @@ def _check_and_write(
             _write(to_create, to_update, to_delete, user_id)
         except IntegrityError:  # another writer stored one of these values since they were read
             summary.conflicts.append(Message("", "value", CONCURRENT_WRITE))
+        else:
+            _record_import(summary, resolver.units, resolved, existing, to_create, to_update, to_delete, user)
     return summary
+
+
+def _record_import(summary, units, resolved, existing, to_create, to_update, to_delete, user) -> None:
+    """One audit event per province the import wrote to, inside the import's transaction (a rolled-back
+    import leaves none). `new` holds that province's counts and the periods of the file."""
+    if not (summary.imported + summary.updated + summary.deleted):
+        return
+    province_of_unit = {u.id: audit.province_of(u.path) for u in units.values()}
+    counts: dict[str, Counter] = defaultdict(Counter)
+    if len(set(province_of_unit.values())) == 1:
+        counts[next(iter(province_of_unit.values()))].update(
+            imported=summary.imported,
+            updated=summary.updated,
+            deleted=summary.deleted,
+            ignored=summary.ignored,
+        )
+    else:  # a file over several provinces: count each province's share
+        unit_of_value = {stored.id: key[2] for key, stored in existing.items()}
+        for kind, unit_ids in (
+            ("imported", (row[2] for row in to_create)),
+            ("updated", (unit_of_value[pk] for pk in to_update)),
+            ("deleted", (unit_of_value[pk] for pk in to_delete)),
+        ):
+            for unit_id in unit_ids:
+                counts[province_of_unit[unit_id]][kind] += 1
+        for unit_id, rows in Counter(r.unit_id for r in resolved).items():
+            counts[province_of_unit[unit_id]]["ignored"] += rows
+        for tally in counts.values():
+            tally["ignored"] -= tally["imported"] + tally["updated"] + tally["deleted"]
+    periods = sorted({r.period.code for r in resolved})
+    for province, tally in sorted(counts.items()):
+        if not (tally["imported"] + tally["updated"] + tally["deleted"]):
+            continue
+        new = {kind: tally[kind] for kind in ("imported", "updated", "deleted", "ignored")}
+        audit.record_event(
+            AuditAction.VALUE_IMPORT,
+            actor=user,
+            object_kind="dataValueSet",
+            object_id=", ".join(periods),
+            province_code=province,
+            new={**new, "periods": periods},
+            summary=f"Ghi số liệu: {new['imported']} mới, {new['updated']} cập nhật, {new['deleted']} xóa",
+        )
 
 
 COMMENT_MAX_LENGTH = DataValue._meta.get_field("comment").max_length
@@ -391,7 +439,7 @@ def _check_rules(resolved: list[Resolved], summary: ImportSummary) -> None:
                 Message(
                     where or f"đơn vị {unit_code}, kỳ {period_code}",
                     "value",
-                    f"{rule.message}: {rule.left} = {left.normalize():f} {validation.SYMBOL[rule.operator]} "
+                    f"{rule.message}: {rule.left} = {left.normalize():f} {comparisons.symbol(rule.operator)} "
                     f"{rule.right} = {right.normalize():f} không thỏa (đơn vị {unit_code}, kỳ {period_code})",
                 )
             )

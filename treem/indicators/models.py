@@ -11,6 +11,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from treem.core import comparisons
+from treem.core.periods import PeriodType
+
 DEFAULT_COMBO = "default"
 
 
@@ -113,13 +116,6 @@ class DataElement(models.Model):
         return f"{self.code} — {self.name}"
 
 
-class PeriodType(models.TextChoices):
-    YEARLY = "yearly", _("Năm")
-    SIXMONTHLY = "sixmonthly", _("6 tháng")
-    QUARTERLY = "quarterly", _("Quý")
-    MONTHLY = "monthly", _("Tháng")
-
-
 class Period(models.Model):
     """A DHIS2 period: `2023`, `2023S1`, `2023Q2`, `202306`."""
 
@@ -188,14 +184,6 @@ class DataValue(models.Model):
         return f"{self.element.code}/{self.combo.code}/{self.unit.code}/{self.period.code}={self.value}"
 
 
-class RuleOperator(models.TextChoices):
-    LT = "lt", "<"
-    LE = "le", "≤"
-    EQ = "eq", "="
-    GE = "ge", "≥"
-    GT = "gt", ">"
-
-
 class ValidationRule(models.Model):
     """`left operator right` between expressions over data elements, checked for one unit and period.
 
@@ -204,7 +192,7 @@ class ValidationRule(models.Model):
 
     code = models.CharField(_("mã"), max_length=60, unique=True)
     left = models.CharField(_("vế trái"), max_length=300)
-    operator = models.CharField(_("phép so sánh"), max_length=2, choices=RuleOperator.choices)
+    operator = models.CharField(_("phép so sánh"), max_length=2, choices=comparisons.CHOICES)
     right = models.CharField(_("vế phải"), max_length=300)
     message = models.CharField(_("thông báo"), max_length=300)
 
@@ -236,17 +224,3 @@ class Completion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency.code}/{self.unit.code}/{self.period.code}"
-
-
-class PendingImport(models.Model):
-    """An uploaded file checked and waiting for the user's confirmation (kept in the database so any
-    app server can finish it)."""
-
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    filename = models.CharField(max_length=255)
-    rows = models.JSONField(help_text="[[element, combo, unit, period, value, comment], ...]")
-    applied_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return self.filename

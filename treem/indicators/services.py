@@ -6,6 +6,8 @@ import itertools
 
 from django.db import transaction
 
+from treem.core import audit
+from treem.core.models import AuditAction
 from treem.units.models import Agency
 
 from .models import DEFAULT_COMBO, Category, CategoryOptionCombo, Completion, DataElement, ValidationRule
@@ -85,14 +87,36 @@ def load_validation_rules(rows: list[dict]) -> None:
 @transaction.atomic
 def mark_complete(user, agency, unit, period_code: str) -> Completion:
     """The reporting entity's figures for the unit and period are complete (kept if already marked)."""
-    completion, _ = Completion.objects.get_or_create(
+    completion, created = Completion.objects.get_or_create(
         agency=agency, unit=unit, period=get_period(period_code), defaults={"completed_by": user}
     )
+    if created:
+        _record_completion(AuditAction.COMPLETION_MARK, user, completion, "Xác nhận hoàn thành số liệu")
     return completion
 
 
 @transaction.atomic
-def unmark_complete(agency, unit, period_code: str) -> None:
-    """Take the mark back; its history keeps who had marked it and when."""
+def unmark_complete(agency, unit, period_code: str, *, user=None) -> None:
+    """Take the mark back; its history keeps who had marked it and when. `user` is who takes it back."""
     for completion in Completion.objects.filter(agency=agency, unit=unit, period__code=period_code):
+        _record_completion(AuditAction.COMPLETION_UNMARK, user, completion, "Bỏ xác nhận hoàn thành số liệu")
         completion.delete()
+
+
+def _record_completion(action: str, user, completion: Completion, text: str) -> None:
+    """The audit event of a mark or unmark, in the caller's transaction."""
+    where = f"{completion.agency.code}/{completion.unit.code}/{completion.period.code}"
+    marked = {
+        "completed_by": completion.completed_by.get_username() if completion.completed_by else None,
+        "completed_at": completion.completed_at,
+    }
+    audit.record_event(
+        action,
+        actor=user,
+        object_kind="completion",
+        object_id=where,
+        province_code=audit.province_of(completion.unit.path),
+        old=None if action == AuditAction.COMPLETION_MARK else marked,
+        new=marked if action == AuditAction.COMPLETION_MARK else None,
+        summary=f"{text} {where}",
+    )

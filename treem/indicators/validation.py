@@ -6,20 +6,20 @@ values being written, so a batch is judged as it would be after it is saved.
 
 from __future__ import annotations
 
-import operator
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
 from django.db.models import Avg, Count
 
+from treem.core import comparisons
+from treem.core.numbers import parse_typed_number
+
 from .expressions import Term, parse
 from .models import DataElement, DataValue, ValidationRule, ValueType
-from .numbers import parse_typed_number
 
-COMPARE = {"lt": operator.lt, "le": operator.le, "eq": operator.eq, "ge": operator.ge, "gt": operator.gt}
-SYMBOL = {"lt": "<", "le": "≤", "eq": "=", "ge": "≥", "gt": ">"}
 OUTLIER_FACTOR = Decimal(3)
 OUTLIER_MIN_DIFFERENCE = Decimal(10)
 
@@ -63,25 +63,22 @@ class Rule:
         return frozenset(t.element for t in self.terms[0] + self.terms[1])
 
 
-def all_rules(plan_indicators=None) -> list[Rule]:
-    """Rules from the plan files, and numerator ≤ denominator for every percent indicator."""
-    from treem.plans.models import Indicator, MeasureUnit
+RuleSource = Callable[[], Iterable[Rule]]
+_rule_sources: list[RuleSource] = []
 
+
+def register_rule_source(source: RuleSource) -> None:
+    """Let an app above the engine add rules every write must satisfy (plans add numerator ≤ denominator
+    for each percent indicator). The engine knows no plan; it asks its sources at each write."""
+    if source not in _rule_sources:
+        _rule_sources.append(source)
+
+
+def all_rules() -> list[Rule]:
+    """Rules stored from the plan files, and those the registered sources add."""
     rules = [Rule(r.code, r.left, r.operator, r.right, r.message) for r in ValidationRule.objects.all()]
-    indicators = plan_indicators if plan_indicators is not None else Indicator.objects.filter(is_active=True)
-    seen = set()
-    for ind in indicators:
-        if ind.unit == MeasureUnit.PERCENT and (ind.numerator, ind.denominator) not in seen:
-            seen.add((ind.numerator, ind.denominator))
-            rules.append(
-                Rule(
-                    f"{ind.code}-TU-MAU",
-                    ind.numerator,
-                    "le",
-                    ind.denominator,
-                    f"Tử số của chỉ tiêu {ind.code} không được lớn hơn mẫu số",
-                )
-            )
+    for source in _rule_sources:
+        rules.extend(source())
     return rules
 
 
@@ -112,7 +109,7 @@ def rule_violations(values_by_cell: dict[tuple[str, str], CellValues], rules: li
             if not rule.elements <= values.keys():
                 continue
             left, right = _side(rule.terms[0], values), _side(rule.terms[1], values)
-            if left is not None and right is not None and not COMPARE[rule.operator](left, right):
+            if left is not None and right is not None and not comparisons.compare(left, rule.operator, right):
                 broken[cell].append((rule, left, right))
     return broken
 

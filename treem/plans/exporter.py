@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from treem.indicators.metadata import plan_elements, plan_rules
+from treem.plans.metadata import plan_elements, plan_rules
 from treem.units.models import Agency
 
 from .models import Plan

@@ -7,15 +7,30 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 
 from treem.units.models import Agency
+from treem.units.scope import Scope
 
 from .models import Indicator, Milestone, Plan, Task
 
 
-def active_plans() -> QuerySet[Plan]:
-    return Plan.objects.select_related("province", "owner").order_by("-year", "code")
+def active_plans(scope: Scope) -> QuerySet[Plan]:
+    """The plans of the scope's province (of every province for a national scope). A plan belongs to its
+    province: a plan is a public document there, so everyone with access to the province reads it."""
+    plans = Plan.objects.select_related("province", "owner").order_by("-year", "code")
+    if scope.all_provinces:
+        return plans
+    if scope.province_path is None:
+        return plans.none()
+    return plans.filter(province__path__startswith=scope.province_path)
 
 
-def plan_targets(plan: Plan):
+def plan_in_scope(scope: Scope, code: str) -> Plan | None:
+    """The plan with this code if the scope may read it; None when missing or of another province."""
+    if not isinstance(code, str) or not code:
+        return None
+    return active_plans(scope).filter(code=code).first()
+
+
+def plan_targets(plan: Plan) -> QuerySet:
     indicators = Indicator.objects.filter(is_active=True).select_related("supplier")
     return plan.targets.filter(is_active=True).prefetch_related(Prefetch("indicators", queryset=indicators))
 

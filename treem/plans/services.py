@@ -12,7 +12,9 @@ from typing import Any
 import yaml
 from django.db import transaction
 
+from treem.core import audit
 from treem.core.errors import InputErrors
+from treem.core.models import AuditAction
 from treem.core.schema_messages import schema_errors
 from treem.core.yamlfile import format_path, line_of, load_with_lines
 from treem.indicators import services as indicator_services
@@ -170,8 +172,10 @@ def _sync(model, plan: Plan, key: str, rows: list[dict], result: PlanLoadResult)
 
 
 @transaction.atomic
-def load_plan(path: Path) -> PlanLoadResult:
-    """Load or update a plan from its file. Nothing is written unless the whole file is valid."""
+def load_plan(path: Path, *, actor=None) -> PlanLoadResult:
+    """Load or update a plan from its file. Nothing is written unless the whole file is valid.
+
+    A load that succeeds is recorded in the audit log (`actor`: who loaded it; None from the command)."""
     data = read_plan_file(path)
     agencies = {a.code: a for a in Agency.objects.all()}
 
@@ -282,4 +286,26 @@ def load_plan(path: Path) -> PlanLoadResult:
     for m in data["milestones"]:
         milestones[m["code"]].reporters.set([agency(ref) for ref in m["reporters"]])
         milestones[m["code"]].recipients.set([agency(ref) for ref in m["recipients"]])
+    _record_load(result, actor)
     return result
+
+
+def _record_load(result: PlanLoadResult, actor) -> None:
+    """The audit event of a successful load, in the load's transaction."""
+    counts = {
+        kind: {label: n for label, n in sorted(getattr(result, kind).items()) if n}
+        for kind in ("created", "updated", "retired")
+    }
+    totals = {kind: sum(c.values()) for kind, c in counts.items()}
+    audit.record_event(
+        AuditAction.PLAN_LOAD,
+        actor=actor,
+        object_kind="plan",
+        object_id=result.plan.code,
+        province_code=result.plan.province.code,
+        new=counts,
+        summary=(
+            f"Nạp kế hoạch {result.plan.code}: {totals['created']} tạo mới, "
+            f"{totals['updated']} cập nhật, {totals['retired']} ngừng dùng"
+        ),
+    )

@@ -1,28 +1,30 @@
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+"""The plan as its document prints it, and each agency's tasks and deadlines."""
 
-from treem.accounts import policy
-from treem.units.models import Agency
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from treem.accounts.policy import scope_of
+from treem.units.scope import agency_in_scope
 
 from . import selectors
-from .models import Plan
 
 
 @login_required
-def plan_list(request):
-    plans = selectors.active_plans()
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = selectors.active_plans(scope_of(request))
     if len(plans) == 1:
         return redirect("plans:overview", code=plans[0].code)
     return render(request, "plans/plan_list.html", {"plans": plans})
 
 
 @login_required
-def plan_overview(request, code):
-    plan = get_object_or_404(selectors.active_plans(), code=code)
-    if not policy.can_view_plans(request.user):
-        raise PermissionDenied
-    visible_agency_ids = set(policy.visible_agencies(request.user).values_list("pk", flat=True))
+def plan_overview(request: HttpRequest, code: str) -> HttpResponse:
+    scope = scope_of(request)
+    plan = selectors.plan_in_scope(scope, code)
+    if plan is None:
+        raise Http404
+    visible_agency_ids = set(scope.agencies().values_list("pk", flat=True))
     return render(
         request,
         "plans/plan_overview.html",
@@ -40,11 +42,12 @@ def plan_overview(request, code):
 
 
 @login_required
-def agency_tasks(request, code, agency_code):
-    plan = get_object_or_404(Plan, code=code)
-    agency = get_object_or_404(Agency, code=agency_code)
-    if not policy.can_view_agency(request.user, agency):
-        raise PermissionDenied
+def agency_tasks(request: HttpRequest, code: str, agency_code: str) -> HttpResponse:
+    scope = scope_of(request)
+    plan = selectors.plan_in_scope(scope, code)
+    agency = agency_in_scope(scope, agency_code)
+    if plan is None or agency is None:
+        raise Http404
     return render(
         request,
         "plans/agency_tasks.html",

@@ -1,6 +1,6 @@
-from rest_framework import serializers, viewsets
+"""Read API of units and agencies, within the request's Scope (a unit outside it is a 404, as a missing one)."""
 
-from treem.accounts import policy
+from rest_framework import serializers, viewsets
 
 from .models import AdministrativeUnit, Agency
 
@@ -30,7 +30,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["level", "unit_type", "parent__code"]
 
     def get_queryset(self):
-        return policy.visible_units(self.request.user).select_related("parent")
+        return self.request.scope.units().select_related("parent")
 
 
 class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -39,4 +39,4 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["kind"]
 
     def get_queryset(self):
-        return policy.visible_agencies(self.request.user).select_related("unit").prefetch_related("members")
+        return self.request.scope.agencies().select_related("unit").prefetch_related("members")

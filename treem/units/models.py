@@ -7,6 +7,8 @@ import datetime
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import geometry
+
 
 class UnitLevel(models.TextChoices):
     PROVINCE = "province", _("Tỉnh")
@@ -17,7 +19,7 @@ class UnitLevel(models.TextChoices):
 class UnitQuerySet(models.QuerySet):
     def existing_during(self, start: datetime.date, end: datetime.date) -> UnitQuerySet:
         """Units that existed at any time from `start` to `end` (see AdministrativeUnit.exists_during)."""
-        return self.exclude(valid_to__lte=start).exclude(valid_from__gt=end)
+        return self.filter(geometry.existing_during_q(start, end))
 
 
 class AdministrativeUnit(models.Model):
@@ -57,15 +59,13 @@ class AdministrativeUnit(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        self.path = (self.parent.path if self.parent else "") + f"{self.code}/"
+        self.path = geometry.child_path(self.parent.path if self.parent else "", self.code)
         super().save(*args, **kwargs)
 
     def exists_during(self, start: datetime.date, end: datetime.date) -> bool:
         """Whether the unit existed at any time from `start` to `end` (the same rule evaluation uses in SQL:
         valid_from ≤ end and valid_to > start)."""
-        return (self.valid_from is None or self.valid_from <= end) and (
-            self.valid_to is None or self.valid_to > start
-        )
+        return geometry.exists_during(self.valid_from, self.valid_to, start, end)
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -74,7 +74,7 @@ class AdministrativeUnit(models.Model):
 
     @property
     def depth(self) -> int:
-        return self.path.count("/") - 1
+        return len(geometry.path_codes(self.path)) - 1
 
 
 class AgencyKind(models.TextChoices):

@@ -6,10 +6,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from treem.accounts import policy
-from treem.accounts.models import User
-
+from . import geometry
 from .models import AdministrativeUnit
+from .scope import Scope
 
 
 @dataclass
@@ -18,12 +17,12 @@ class UnitNode:
     children: list[UnitNode] = field(default_factory=list)
 
 
-def unit_tree(user: User, query: str = "") -> list[UnitNode]:
+def unit_tree(scope: Scope, query: str = "") -> list[UnitNode]:
     """The visible units as a forest (roots first); with a query, matching units and their ancestors."""
-    units = policy.visible_units(user).select_related("parent")
+    units = scope.units().select_related("parent")
     if query:
         matches = units.filter(Q(name__icontains=query) | Q(code=query))
-        ancestor_codes = {code for m in matches for code in m.path.strip("/").split("/")}
+        ancestor_codes = {code for m in matches for code in geometry.path_codes(m.path)}
         units = units.filter(code__in=ancestor_codes)
     nodes = {u.pk: UnitNode(u) for u in units}
     roots = []

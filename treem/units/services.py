@@ -17,6 +17,7 @@ from django.db.models.functions import Concat, Substr
 
 from treem.core.errors import InputErrors
 
+from .geometry import CODE_WIDTH
 from .models import AdministrativeUnit, Agency, AgencyKind, UnitLevel
 
 SHIPPED_UNITS_CSV = settings.DATA_DIR / "units" / "vietnam-2023.csv"
@@ -34,8 +35,6 @@ UNIT_TYPES = {
 }
 CSV_COLUMNS = ["code", "name", "type", "parent_code"]
 LEVEL_BY_DEPTH = {0: UnitLevel.PROVINCE, 1: UnitLevel.DISTRICT, 2: UnitLevel.COMMUNE}
-# GSO codes have a fixed width per level; aggregation relies on it (see indicators/evaluation.py).
-CODE_WIDTH = {0: 2, 1: 3, 2: 5}
 
 
 @dataclass(frozen=True)
@@ -272,10 +271,15 @@ def load_agencies(path: Path) -> LoadSummary:
             if not group.get(field):
                 errors.append(f"groups[{i}].{field}: thiếu giá trị.")
     codes = {e.get("code") for e in entries} | {g.get("code") for g in groups}
+    province_code = str(data.get("province") or "")
     units = {
         u.code: u
-        for u in AdministrativeUnit.objects.filter(code__in={e.get("unit") for e in entries if e.get("unit")})
+        for u in AdministrativeUnit.objects.filter(
+            code__in={e.get("unit") for e in entries if e.get("unit")} | {province_code}
+        )
     }
+    if province_code and province_code not in units:
+        errors.append(f"province: chưa có tỉnh mã '{province_code}' (chạy load_units trước).")
     for i, entry in enumerate(entries):
         where = f"agencies[{i}]"
         for field in ("code", "name", "kind"):
@@ -309,6 +313,8 @@ def load_agencies(path: Path) -> LoadSummary:
             "name": group["name"],
             "short_name": group.get("short_name", ""),
             "kind": AgencyKind.GROUP,
+            # A group belongs to the province of the file, as its members do.
+            "unit": units.get(province_code),
             "is_active": True,
         }
         _upsert_agency(existing.get(group["code"]), group["code"], values, set(group["members"]), summary)

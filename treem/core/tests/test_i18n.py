@@ -187,7 +187,7 @@ def _choose(client, language: str, next_url: str = PLAN_URL):
 
 
 def test_a_signed_in_user_who_switches_to_english_sees_the_plan_in_english(client, make_user, plan):
-    client.force_login(make_user("leader"))
+    client.force_login(make_user("leader", "46"))
 
     switched = _choose(client, "en")
     assert switched.status_code == 302
@@ -241,7 +241,7 @@ def test_a_new_visitor_gets_vietnamese(client, db):
 
 
 def test_a_signed_in_user_who_never_chose_a_language_reads_the_plan_in_vietnamese(client, make_user, plan):
-    client.force_login(make_user("leader"))
+    client.force_login(make_user("leader", "46"))
     html = _text(client.get(PLAN_URL))
     assert "I. MỤC TIÊU" in html
     assert "Đăng xuất" in html

@@ -9,8 +9,8 @@ from django import template
 from django.utils.http import urlencode
 
 from treem.core.formatting import format_count, format_rate, format_threshold
-from treem.indicators.evaluation import Status
-from treem.indicators.numbers import round_half_up
+from treem.core.numbers import round_half_up
+from treem.plans.evaluation import Status
 
 register = template.Library()
 

@@ -274,15 +274,19 @@ def test_reading_can_be_narrowed_to_one_data_element(client, officer_478, two_di
     ]
 
 
-def test_a_unit_outside_the_officer_s_district_is_forbidden(client, officer_478, two_districts):
+def test_a_unit_outside_the_officer_s_district_is_not_found_like_a_missing_one(
+    client, officer_478, two_districts
+):
     client.force_login(officer_478)
 
-    for unit in ("474", "19750", "46"):
+    for unit in ("474", "19750", "46", "48", "99999"):
         response = client.get(URL, {"period": "2023S1", "orgUnit": unit})
 
-        assert response.status_code == 403, unit
-        assert response.json()["status"] == "ERROR"
-        assert "dataValues" not in response.json()
+        assert response.status_code == 404, unit
+        assert response.json() == {
+            "status": "ERROR",
+            "conflicts": [f"Không có đơn vị hành chính mã '{unit}' trong phạm vi của bạn."],
+        }
 
 
 def test_the_province_coordinator_reads_the_whole_province(client, make_user, two_districts):
@@ -311,7 +315,11 @@ def test_exported_values_post_back_unchanged(client, make_user, two_districts):
         ({"orgUnit": "478"}, 400, "Thiếu tham số period"),
         ({"period": "2023S1"}, 400, "Thiếu tham số orgUnit"),
         ({"period": "2023S3", "orgUnit": "478"}, 400, "kỳ '2023S3' không hợp lệ"),
-        ({"period": "2023S1", "orgUnit": "99999"}, 404, "Không có đơn vị hành chính mã '99999'."),
+        (
+            {"period": "2023S1", "orgUnit": "99999"},
+            404,
+            "Không có đơn vị hành chính mã '99999' trong phạm vi của bạn.",
+        ),
     ],
 )
 def test_bad_read_parameters_are_explained_in_vietnamese(client, officer_478, params, status, message):
@@ -355,12 +363,12 @@ def test_evaluations_of_several_units_and_one_indicator(client, officer_478, two
     ]
 
 
-def test_evaluations_of_a_unit_outside_the_scope_are_forbidden(client, officer_478):
+def test_evaluations_of_a_unit_outside_the_scope_are_not_found(client, officer_478):
     client.force_login(officer_478)
 
     response = client.get("/api/evaluations/", {"plan": "tth-2023", "period": "2023S1", "orgUnit": "474"})
 
-    assert response.status_code == 403
+    assert response.status_code == 404
 
 
 def test_evaluations_default_to_the_province_which_a_district_officer_may_not_see(client, officer_478):
@@ -368,13 +376,17 @@ def test_evaluations_default_to_the_province_which_a_district_officer_may_not_se
 
     response = client.get("/api/evaluations/", {"plan": "tth-2023", "period": "2023S1"})
 
-    assert response.status_code == 403
+    assert response.status_code == 404
 
 
 @pytest.mark.parametrize(
     "params, status, message",
     [
-        ({"plan": "tth-2099", "period": "2023", "orgUnit": "478"}, 404, "Không có kế hoạch mã 'tth-2099'."),
+        (
+            {"plan": "tth-2099", "period": "2023", "orgUnit": "478"},
+            404,
+            "Không có kế hoạch mã 'tth-2099' trong phạm vi của bạn.",
+        ),
         ({"plan": "tth-2023", "period": "2023Q5", "orgUnit": "478"}, 400, "kỳ '2023Q5' không hợp lệ"),
         ({"period": "2023", "orgUnit": "478"}, 400, "Thiếu tham số plan"),
         ({"plan": "tth-2023", "orgUnit": "478"}, 400, "Thiếu tham số period"),

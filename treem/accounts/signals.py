@@ -1,0 +1,96 @@
+"""Signing in and out in the audit log: log-ins, log-outs, failed attempts and django-axes lock-outs.
+
+Connected in `AccountsConfig.ready`. These events are not part of a business transaction: each is written
+on its own (autocommit) when the signal fires.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from treem.core import audit
+from treem.core.models import AuditAction, AuditEvent
+
+from .models import User
+from .services import province_of_user
+
+NAME_LENGTH = AuditEvent._meta.get_field("actor_name").max_length
+
+
+def _attempted_name(value: Any) -> str:
+    """A username someone typed, safe to store: text, no NUL, at most 150 characters."""
+    return str(value or "").replace("\x00", "")[:NAME_LENGTH]
+
+
+def _account(username: str) -> User | None:
+    if not username:
+        return None
+    return User.objects.select_related("unit", "agency__unit").filter(username=username).first()
+
+
+@receiver(user_logged_in, dispatch_uid="treem.audit.login")
+def record_login(sender: Any, request: Any = None, user: User | None = None, **kwargs: Any) -> None:
+    if user is None:
+        return
+    audit.record_event(
+        AuditAction.LOGIN,
+        actor=user,
+        object_kind="user",
+        object_id=user.get_username(),
+        province_code=province_of_user(user),
+        summary=f"Đăng nhập: {user.get_username()}",
+    )
+
+
+@receiver(user_logged_out, dispatch_uid="treem.audit.logout")
+def record_logout(sender: Any, request: Any = None, user: User | None = None, **kwargs: Any) -> None:
+    if user is None or not getattr(user, "pk", None):
+        return
+    audit.record_event(
+        AuditAction.LOGOUT,
+        actor=user,
+        object_kind="user",
+        object_id=user.get_username(),
+        province_code=province_of_user(user),
+        summary=f"Đăng xuất: {user.get_username()}",
+    )
+
+
+@receiver(user_login_failed, dispatch_uid="treem.audit.login_failed")
+def record_login_failed(
+    sender: Any, credentials: dict | None = None, request: Any = None, **kwargs: Any
+) -> None:
+    name = _attempted_name((credentials or {}).get(User.USERNAME_FIELD))
+    audit.record_event(
+        AuditAction.LOGIN_FAILED,
+        actor_name=name,
+        object_kind="user",
+        object_id=name,
+        province_code=province_of_user(_account(name)),
+        summary=f"Đăng nhập không thành công: {name or '(không có tên đăng nhập)'}",
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="treem.audit.lockout")
+def record_lockout(
+    sender: Any,
+    request: Any = None,
+    username: str | None = None,
+    ip_address: str | None = None,
+    **kwargs: Any,
+) -> None:
+    """django-axes 8 sends `request`, `username` and `ip_address` when an account+address is locked."""
+    name = _attempted_name(username)
+    audit.record_event(
+        AuditAction.LOCKOUT,
+        actor_name=name,
+        object_kind="user",
+        object_id=name,
+        province_code=province_of_user(_account(name)),
+        new={"ip_address": ip_address},
+        summary=f"Tạm khóa đăng nhập sau nhiều lần sai mật khẩu: {name or '(không có tên đăng nhập)'}",
+    )

@@ -1,0 +1,50 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from treem.demo.figures import load_demo_figures
+from treem.demo.users import DEMO_PASSWORD, create_demo_users
+from treem.plans.models import Plan
+
+
+class Command(BaseCommand):
+    help = (
+        "Tạo dữ liệu minh họa (DEMO): người dùng cho mỗi vai trò và số liệu chỉ tiêu minh họa "
+        "(ghi chú 'DEMO') cho các xã của tỉnh. Chỉ dùng cho máy thử nghiệm; chạy lại không thay đổi gì."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--plan", default=None, help="plan code (default: the newest plan)")
+        parser.add_argument("--no-figures", action="store_true", help="demo users only, no demo figures")
+
+    def handle(self, *args, plan, no_figures, **options):
+        plan_obj = Plan.objects.filter(code=plan).first() if plan else Plan.objects.order_by("-year").first()
+        if plan_obj is None:
+            raise CommandError("Chưa có kế hoạch nào; chạy load_plan trước.")
+        users = create_demo_users(plan_obj.province.code, plan_obj.owner.code)
+        if not no_figures:
+            self._load_figures(plan_obj)
+        self.stdout.write("\nTài khoản minh họa (DEMO) — mật khẩu chung: " + DEMO_PASSWORD)
+        for spec, user in users:
+            scope = user.agency or user.unit or ""
+            self.stdout.write(f"  {spec.username:<10} {user.get_role_display():<32} {scope}")
+        self.stdout.write("")
+
+    def _load_figures(self, plan: Plan) -> None:
+        summary = load_demo_figures(plan)
+        if summary.conflicts:
+            for message in summary.conflicts[:20]:
+                self.stderr.write(str(message))
+            raise CommandError(
+                f"Số liệu minh họa có {len(summary.conflicts)} lỗi; không có gì được ghi vào cơ sở dữ liệu."
+            )
+        for message in summary.warnings:
+            self.stderr.write(str(message))
+        total = summary.imported + summary.updated + summary.ignored
+        self.stdout.write(
+            f"Số liệu minh họa (DEMO) của {plan.province.name}: đã nạp {_n(total)} giá trị "
+            f"({_n(summary.imported)} mới, {_n(summary.updated)} cập nhật, {_n(summary.ignored)} không đổi)."
+        )
+
+
+def _n(number: int) -> str:
+    """20.304: Vietnamese thousands separator."""
+    return f"{number:,}".replace(",", ".")

@@ -1,0 +1,37 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from treem.core.periods import PeriodError, parse_period
+from treem.plans.evaluation import evaluate
+from treem.plans.models import Plan
+from treem.units.models import AdministrativeUnit
+
+
+class Command(BaseCommand):
+    help = "Đánh giá các chỉ tiêu của kế hoạch cho một kỳ và một đơn vị (mặc định: tỉnh của kế hoạch)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--plan", required=True)
+        parser.add_argument("--period", required=True, help="DHIS2 period id, e.g. 2023 or 2023S1")
+        parser.add_argument(
+            "--unit", action="append", help="GSO code; repeatable (default: the plan's province)"
+        )
+        parser.add_argument("--format", choices=["json"], default="json")
+
+    def handle(self, *args, plan, period, unit, **options):
+        plan_obj = Plan.objects.filter(code=plan).first()
+        if plan_obj is None:
+            raise CommandError(f"Không có kế hoạch mã '{plan}'.")
+        try:
+            parse_period(period)
+        except PeriodError as exc:
+            raise CommandError(str(exc)) from exc
+        codes = unit or [plan_obj.province.code]
+        units = list(AdministrativeUnit.objects.filter(code__in=codes))
+        missing = set(codes) - {u.code for u in units}
+        if missing:
+            raise CommandError(f"Không có đơn vị hành chính mã: {', '.join(sorted(missing))}.")
+        units.sort(key=lambda u: codes.index(u.code))
+        results = [e.as_dict() for e in evaluate(plan_obj, period, units)]
+        self.stdout.write(json.dumps(results, ensure_ascii=False, indent=2))
