@@ -190,3 +190,25 @@ def test_a_year_far_from_any_plan_is_a_clear_period_error(code, settings):
 def test_the_allowed_years_follow_the_settings(settings):
     settings.TREEM_FIRST_YEAR, settings.TREEM_YEARS_AHEAD = 1990, 100
     assert parse_period("2099")[0] == PeriodType.YEARLY
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/bang-theo-doi/?plan=tth-2023&period=2023S1",
+        "/bang-theo-doi/chi-tiet/MT01-TVSS/?plan=tth-2023&period=2023S1",
+        "/bang-theo-doi/?plan=tth-2023&period=2023S1&print=1",
+        "/so-lieu/",
+        "/so-lieu/SYT/2023S1/474/",
+    ],
+)
+def test_no_page_shows_a_raw_period_id_to_the_user(client, make_user, page):
+    import re
+
+    client.force_login(make_user("province_coordinator", "46", "SLDTBXH"))
+    html = client.get(page).content.decode()
+    html = re.sub(r"<script.*?</script>", "", html, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", html)
+
+    assert re.findall(r"\b20\d\d(?:S[12]|Q[1-4])\b", text) == []
+    assert "6 tháng đầu năm 2023" in text

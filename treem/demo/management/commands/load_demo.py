@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from treem.core.formatting import format_count
 from treem.demo.figures import load_demo_figures
 from treem.demo.users import DEMO_PASSWORD, create_demo_users
 from treem.plans.models import Plan
@@ -40,11 +41,6 @@ class Command(BaseCommand):
             self.stderr.write(str(message))
         total = summary.imported + summary.updated + summary.ignored
         self.stdout.write(
-            f"Số liệu minh họa (DEMO) của {plan.province.name}: đã nạp {_n(total)} giá trị "
-            f"({_n(summary.imported)} mới, {_n(summary.updated)} cập nhật, {_n(summary.ignored)} không đổi)."
+            f"Số liệu minh họa (DEMO) của {plan.province.name}: đã nạp {format_count(total)} giá trị "
+            f"({format_count(summary.imported)} mới, {format_count(summary.updated)} cập nhật, {format_count(summary.ignored)} không đổi)."
         )
-
-
-def _n(number: int) -> str:
-    """20.304: Vietnamese thousands separator."""
-    return f"{number:,}".replace(",", ".")
