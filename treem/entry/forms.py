@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from treem.core import uploads
 from treem.indicators import services
 from treem.indicators.models import Completion
 from treem.units.models import AdministrativeUnit, Agency
-
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
 class EntryChoiceForm(forms.Form):
@@ -21,9 +22,10 @@ class EntryChoiceForm(forms.Form):
 
     def __init__(self, *args, agencies, periods, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = [(a.code, f"{a.name} ({a.code})") for a in agencies]
-        self.fields["period"].choices = periods
-        self.fields["unit"].choices = [(u.code, f"{'— ' * u.depth}{u.name} ({u.code})") for u in units]
+        fields = cast(dict[str, forms.ChoiceField], self.fields)  # the three fields above
+        fields["agency"].choices = [(a.code, f"{a.name} ({a.code})") for a in agencies]
+        fields["period"].choices = periods
+        fields["unit"].choices = [(u.code, f"{'— ' * u.depth}{u.name} ({u.code})") for u in units]
 
 
 class UploadForm(forms.Form):
@@ -31,8 +33,11 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("Tệp quá lớn (tối đa 10 MB)."))
+        most = uploads.limit("TREEM_MAX_UPLOAD_BYTES")
+        if upload.size > most:
+            raise forms.ValidationError(
+                _("Tệp quá lớn (tối đa %(most)s).") % {"most": uploads.size_text(most)}
+            )
         if not upload.name.lower().endswith((".xlsx", ".xlsm")):
             raise forms.ValidationError(_("Chỉ nhận tệp Excel .xlsx (tải mẫu ở trên rồi điền số liệu)."))
         return upload

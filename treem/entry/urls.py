@@ -11,5 +11,6 @@ urlpatterns = [
     path(PAGE + "hoan-thanh/", views.complete, name="complete"),
     path(PAGE + "mau.xlsx", views.template, name="template"),
     path(PAGE + "tai-len/", views.upload, name="upload"),
+    path(PAGE + "tai-len/<int:pk>/", views.upload_status, name="upload_status"),
     path(PAGE + "tai-len/<int:pk>/xac-nhan/", views.confirm, name="confirm"),
 ]

@@ -8,6 +8,7 @@ Thin: the engine reads and writes (`dhis2`, `datavalues.import_values`); the req
 from __future__ import annotations
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -22,6 +23,7 @@ from treem.core.api import error_response as _error
 from treem.core.api import not_found_unit, period_problems
 from treem.core.api import query_codes as _codes
 from treem.core.errors import InputErrors
+from treem.core.uploads import excerpt
 from treem.units.scope import unit_in_scope
 
 from . import dhis2
@@ -45,6 +47,20 @@ class DataValueSetJSONParser(_TextParser):
 
 class DataValueSetCSVParser(_TextParser):
     media_type = "text/csv"
+
+
+MAX_API_VALUES = 200_000  # one request; the body's size limit (TREEM_MAX_API_BODY_BYTES) comes first
+FLAG_VALUES = {"true": True, "1": True, "false": False, "0": False, "": False}
+
+
+def query_flag(request: Request, name: str) -> bool | None:
+    """A true/false query parameter (absent: false); None when it has any other value, which the caller
+    refuses: `?dryRun=yes` must never be taken for "write"."""
+    values = request.query_params.getlist(name)
+    if not values:
+        return False
+    flags = {FLAG_VALUES.get(value.strip().lower()) for value in values}
+    return flags.pop() if len(flags) == 1 else None
 
 
 IMPORT_SUMMARY = OpenApiTypes.OBJECT
@@ -95,7 +111,13 @@ class DataValueSetView(APIView):
             "Everything is checked first (types, the user's entry scope, rules between elements); with any "
             "conflict nothing is written and the answer is 409. `dryRun=true` checks and counts only."
         ),
-        parameters=[OpenApiParameter("dryRun", bool, description="check and count, write nothing")],
+        parameters=[
+            OpenApiParameter(
+                "dryRun",
+                bool,
+                description="true: check and count, write nothing; any value but true/false is a 400",
+            )
+        ],
         request={
             "application/json": OpenApiTypes.OBJECT,
             "text/csv": OpenApiTypes.STR,
@@ -123,12 +145,20 @@ class DataValueSetView(APIView):
         scope = scope_of(request)
         if not scope.can_enter_values:
             return _error(status.HTTP_403_FORBIDDEN, "Bạn không có quyền nhập số liệu.")
+        dry_run = query_flag(request, "dryRun")
+        if dry_run is None:
+            return _error(
+                status.HTTP_400_BAD_REQUEST,
+                _("Tham số dryRun phải là true hoặc false, không phải '%(value)s'; không có gì được ghi.")
+                % {"value": excerpt(request.query_params.get("dryRun", ""))},
+            )
         try:
             text = request.data
             if not isinstance(text, str):  # no body at all
                 raise InputErrors(["Không có nội dung: gửi dataValueSets dạng JSON hoặc CSV."])
             is_csv = (request.content_type or "").split(";")[0].strip() == "text/csv"
-            inputs = dhis2.read_csv(text) if is_csv else dhis2.read_json(text)
+            read = dhis2.read_csv if is_csv else dhis2.read_json
+            inputs = read(text, max_values=MAX_API_VALUES)
         except InputErrors as exc:
             return _error(status.HTTP_400_BAD_REQUEST, *exc.messages)
         except UnsupportedMediaType:
@@ -136,7 +166,12 @@ class DataValueSetView(APIView):
                 status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
                 "Chỉ nhận dataValueSets dạng JSON (application/json) hoặc CSV (text/csv).",
             )
-        dry_run = request.query_params.get("dryRun", "").lower() in ("true", "1")
         summary = import_values(inputs, user=request.user, scope=scope.entry, dry_run=dry_run)
         http_status = status.HTTP_409_CONFLICT if summary.conflicts else status.HTTP_200_OK
         return Response(summary.as_dict(), status=http_status)
+
+
+@extend_schema(exclude=True)
+class DataValueSetNoSlashView(DataValueSetView):
+    """`/api/dataValueSets` as DHIS2 clients write it, without the trailing slash: the same endpoint
+    (Django would otherwise redirect a POST, losing its body, or fail in DEBUG). Not listed in the schema."""

@@ -54,9 +54,21 @@ class LoadSummary:
     retired: int = 0
 
 
+def _csv_records(reader: csv.DictReader) -> list[dict[str, str]]:
+    """Every record; InputErrors naming the line when the CSV itself is broken (a quote left open…)."""
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        raise InputErrors([f"Dòng {reader.line_num}: tệp CSV sai cú pháp ({exc})."]) from exc
+
+
 def read_units_csv(text: str) -> list[UnitRow]:
     """Parse and check a units CSV; raise InputErrors naming every bad row and column."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    if "\x00" in text:  # PostgreSQL cannot store or compare text holding NUL
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise InputErrors([f"Tệp CSV, dòng {line}: có ký tự không hợp lệ (NUL)."])
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    records = _csv_records(reader)
     missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise InputErrors(
@@ -65,7 +77,7 @@ def read_units_csv(text: str) -> list[UnitRow]:
     rows: list[UnitRow] = []
     errors: list[str] = []
     seen: set[str] = set()
-    for line, raw in enumerate(reader, start=2):
+    for line, raw in enumerate(records, start=2):
         code = (raw["code"] or "").strip()
         row = UnitRow(
             line,
@@ -217,7 +229,9 @@ def _parents_first(rows: list[UnitRow]) -> list[UnitRow]:
     return sorted(rows, key=depth)
 
 
-def load_shipped_province(province_code: str = DEFAULT_PROVINCE, **kwargs) -> LoadSummary:
+def load_shipped_province(
+    province_code: str = DEFAULT_PROVINCE, **kwargs: datetime.date | None
+) -> LoadSummary:
     rows = read_units_csv(SHIPPED_UNITS_CSV.read_text(encoding="utf-8"))
     return load_units(province_rows(rows, province_code), **kwargs)
 

@@ -143,3 +143,8 @@ def test_a_malformed_agency_file_is_refused_in_vietnamese(db, tmp_path, text):
     with pytest.raises(InputErrors) as error:
         services.load_agencies(path)
     assert any("agencies.yaml" in m or "groups[0]" in m for m in error.value.messages)
+
+
+def test_a_nul_character_in_the_units_csv_is_refused_naming_its_line(db):
+    with pytest.raises(InputErrors, match="dòng 2: có ký tự không hợp lệ"):
+        services.read_units_csv("code,name,type,parent_code\n,,,\x00")
