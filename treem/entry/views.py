@@ -8,28 +8,32 @@ nothing when anything is wrong; these views only choose what to show.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from treem.accounts.models import User
 from treem.accounts.policy import scope_of
-from treem.core.errors import InputErrors
 from treem.core.periods import PeriodError, period_label
+from treem.core.uploads import limit
 from treem.indicators import datavalues
 from treem.indicators.models import Period
 from treem.indicators.periods import find_period
 from treem.units.models import AdministrativeUnit, Agency
 from treem.units.scope import Scope, unit_in_scope
 
-from . import excel, selectors, staging
+from . import excel, selectors, staging, upload_jobs
 from .forms import CompletionForm, EntryChoiceForm, UploadForm
+from .models import StagedImport
 
 
 @dataclass(frozen=True)
@@ -169,64 +173,112 @@ def template(request, agency: str, period: str, unit: str):
     return response
 
 
-def _preview(request, page: EntryPage, *, summary=None, pending=None, file_errors=(), filename=""):
-    changes, more = selectors.describe_changes(summary.changes) if summary else ([], 0)
-    return render(
-        request,
-        "entry/upload_preview.html",
-        {
-            "page": page,
-            "summary": summary,
-            "pending": pending,
-            "file_errors": list(file_errors),
-            "changes": changes,
-            "more_changes": more,
-            "filename": filename,
-        },
-    )
+def _preview(
+    request: HttpRequest,
+    page: EntryPage,
+    report: upload_jobs.Report,
+    *,
+    pending: StagedImport | None = None,
+    filename: str = "",
+    job: StagedImport | None = None,
+) -> HttpResponse:
+    """The check of an upload: its report, the confirm button when it can be written, or the progress of
+    a background check (`job`), which the page polls."""
+    context = {"page": page, "report": report, "pending": pending, "filename": filename, "job": job}
+    if job is not None and request.headers.get("HX-Request"):  # a poll: the progress, or reload when done
+        if job.status in (StagedImport.Status.QUEUED, StagedImport.Status.RUNNING):
+            return render(request, "entry/_upload_progress.html", context)
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "entry/upload_preview.html", context)
 
 
 @login_required
 @require_POST
-def upload(request, agency: str, period: str, unit: str):
-    """Read a filled template and show what it would change (a dry run); keep it for confirmation."""
+def upload(request: HttpRequest, agency: str, period: str, unit: str) -> HttpResponse:
+    """Check a filled template: what it would change (a dry run), kept for confirmation. A large file is
+    checked by a background job and the preview page follows it."""
     page = _entry_page(scope_of(request), agency, period, unit)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _preview(request, page, file_errors=[e for errs in form.errors.values() for e in errs])
+        return _preview(
+            request, page, upload_jobs.file_report([str(e) for errs in form.errors.values() for e in errs])
+        )
     upload = form.cleaned_data["file"]
-    try:
-        inputs = excel.read_workbook(upload, expect=page.meta)
-    except InputErrors as exc:
-        return _preview(request, page, file_errors=exc.messages, filename=upload.name)
-    summary = datavalues.import_values(inputs, user=request.user, dry_run=True)
+    if upload.size > limit("TREEM_UPLOAD_BACKGROUND_BYTES"):
+        user = cast(User, request.user)  # login_required
+        job = upload_jobs.start(user=user, filename=upload.name, data=upload.read(), meta=page.meta)
+        return redirect("entry:upload_status", *page.args, job.pk)
+    report, rows = upload_jobs.check(upload, page.meta, request.user)
     pending = None
-    if not summary.conflicts and (summary.imported or summary.updated or summary.deleted):
-        pending = excel.stage_import(summary, user=request.user, filename=upload.name)
-    return _preview(request, page, summary=summary, pending=pending, filename=upload.name)
+    if rows:
+        pending = staging.stage(excel.STAGED_KIND, user=request.user, filename=upload.name, payload=rows)
+        StagedImport.objects.filter(pk=pending.pk).update(report=report)  # its page can show it again
+    return _preview(request, page, report, pending=pending, filename=upload.name)
+
+
+@login_required
+def upload_status(request: HttpRequest, agency: str, period: str, unit: str, pk: int) -> HttpResponse:
+    """The preview of an upload checked in the background: its progress until done, then its report."""
+    page = _entry_page(scope_of(request), agency, period, unit)
+    staged = staging.staged_for(request.user, pk, excel.STAGED_KIND)
+    if staged is None:
+        raise Http404
+    if upload_jobs.is_stale(staged):
+        message = _("Việc kiểm tra tệp đã dừng giữa chừng; không có gì được ghi. Hãy tải tệp lên lại.")
+        return _preview(request, page, upload_jobs.file_report([message]), filename=staged.filename)
+    pending = staged if upload_jobs.confirmable(staged) else None
+    return _preview(request, page, staged.report, pending=pending, filename=staged.filename, job=staged)
 
 
 @login_required
 @require_POST
-def confirm(request, agency: str, period: str, unit: str, pk: int):
+def confirm(request: HttpRequest, agency: str, period: str, unit: str, pk: int) -> HttpResponse:
+    """Write a checked upload: once, unless it has expired or the values it would replace changed since
+    the preview (then its conflicts are shown and nothing is written)."""
     page = _entry_page(scope_of(request), agency, period, unit)
     pending = staging.staged_for(request.user, pk, excel.STAGED_KIND)
-    if pending is None:
+    if pending is None or not upload_jobs.confirmable(pending):  # unknown, or a check still running/failed
         raise Http404
     confirmed = staging.confirm(pending, user=request.user)
-    summary = confirmed.result
-    if summary is None:
+    name = pending.filename
+    Outcome = staging.Outcome
+    if confirmed.outcome == Outcome.ALREADY_APPLIED:
+        when = _when(confirmed.staged.applied_at)
         messages.warning(
             request,
             _("Tệp “%(name)s” đã được ghi lúc %(when)s; không ghi lại lần nữa.")
-            % {"name": pending.filename, "when": _when(confirmed.staged.applied_at)},
+            % {"name": name, "when": when},
         )
         return redirect(page.url)
-    if not confirmed.written:  # the stored values changed since the check: nothing was written
-        return _preview(request, page, summary=summary, filename=pending.filename)
+    if confirmed.outcome == Outcome.EXPIRED:
+        hours = int(staging.lifetime().total_seconds() // 3600)
+        messages.error(
+            request,
+            ngettext(
+                "Tệp “%(name)s” đã hết hạn xác nhận (quá %(hours)d giờ sau khi tải lên); không có gì được "
+                "ghi. Hãy tải tệp lên lại để kiểm tra và xác nhận.",
+                "Tệp “%(name)s” đã hết hạn xác nhận (quá %(hours)d giờ sau khi tải lên); không có gì được "
+                "ghi. Hãy tải tệp lên lại để kiểm tra và xác nhận.",
+                hours,
+            )
+            % {"name": name, "hours": hours},
+        )
+        return redirect(page.url)
+    if confirmed.outcome == Outcome.CONTENDED:
+        messages.error(
+            request,
+            _("Số liệu đang được người khác ghi cùng lúc; chưa ghi gì từ tệp “%(name)s”. Hãy xác nhận lại.")
+            % {"name": name},
+        )
+        return redirect("entry:upload_status", *page.args, pending.pk)
+    summary = confirmed.result
+    if not confirmed.written:  # values changed since the preview, or a rule broke: nothing was written
+        return _preview(request, page, upload_jobs.summary_report(summary), filename=name)
     messages.success(
         request,
         _("Đã ghi số liệu từ tệp “%(name)s”: %(new)d giá trị mới, %(changed)d giá trị thay đổi.")
-        % {"name": pending.filename, "new": summary.imported, "changed": summary.updated},
+        % {"name": name, "new": summary.imported, "changed": summary.updated},
     )
     return redirect(page.url)

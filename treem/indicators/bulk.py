@@ -72,7 +72,9 @@ def _copy_values(table: str, rows: Sequence[NewValue], now: datetime.datetime) -
     names = ", ".join(connection.ops.quote_name(c) for c in VALUE_COLUMNS)
     stamp = now.isoformat()
     null = "\\N"
-    with connection.cursor() as cursor:
+    # psycopg's own cursor: wrap its errors as Django's (a duplicate is an IntegrityError, a deadlock an
+    # OperationalError the write path tries again), as Django's cursor would.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for i in range(0, len(rows), 50_000):
                 block = "".join(

@@ -13,12 +13,15 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.db.models import Avg, Count
+from django.utils.translation import gettext as _
 
 from treem.core import comparisons
-from treem.core.numbers import parse_typed_number
+from treem.core.formatting import format_number
+from treem.core.numbers import parse_typed_number, round_half_up
 
 from .expressions import Term, parse
 from .models import DataElement, DataValue, ValidationRule, ValueType
+from .value_inputs import Resolved
 
 OUTLIER_FACTOR = Decimal(3)
 OUTLIER_MIN_DIFFERENCE = Decimal(10)
@@ -101,7 +104,9 @@ def _side(terms: list[Term], values: CellValues) -> Decimal | None:
     return total
 
 
-def rule_violations(values_by_cell: dict[tuple[str, str], CellValues], rules: list[Rule]) -> dict:
+def rule_violations(
+    values_by_cell: dict[tuple[str, str], CellValues], rules: list[Rule]
+) -> dict[tuple[str, str], list[tuple[Rule, Decimal, Decimal]]]:
     """For each (unit code, period code) → list of (rule, left, right) the values break."""
     broken: dict[tuple[str, str], list] = defaultdict(list)
     for cell, values in values_by_cell.items():
@@ -134,10 +139,10 @@ def stored_values(cells: set[tuple[str, str]]) -> dict[tuple[str, str], CellValu
     return out
 
 
-def outlier_warnings(resolved) -> dict[tuple[int, int, int, int], str]:
+def outlier_warnings(resolved: Iterable[Resolved]) -> dict[tuple[int, int, int, int], str]:
     """Warnings for values far from their unit's average over earlier periods of the same type.
 
-    `resolved` rows are datavalues.Resolved; one GROUP BY per period in the batch.
+    One GROUP BY per period in the batch.
     The result maps (element id, combo id, unit id, period id) to a Vietnamese warning."""
     warnings: dict[tuple[int, int, int, int], str] = {}
     by_period = defaultdict(list)
@@ -167,12 +172,15 @@ def outlier_warnings(resolved) -> dict[tuple[int, int, int, int], str]:
     return warnings
 
 
-def _outlier_text(value: Decimal, mean, n: int) -> str | None:
+def _outlier_text(value: Decimal, mean: Decimal | float | None, n: int) -> str | None:
     if n < 2 or not mean:
         return None
     mean = Decimal(mean)
     if abs(value - mean) < OUTLIER_MIN_DIFFERENCE:
         return None
     if value > mean * OUTLIER_FACTOR or value * OUTLIER_FACTOR < mean:
-        return f"giá trị {value.normalize():f} khác xa trung bình các kỳ trước ({mean:.1f}); vui lòng kiểm tra lại"
+        return _("giá trị %(value)s khác xa trung bình các kỳ trước (%(mean)s); vui lòng kiểm tra lại") % {
+            "value": format_number(value),
+            "mean": format_number(round_half_up(mean, 1)),
+        }
     return None

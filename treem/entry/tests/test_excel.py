@@ -108,7 +108,11 @@ def test_template_has_hidden_code_rows_unlocked_inputs_and_existing_values(as_co
 
     ws = wb[excel.SHEET]
     assert wb.sheetnames[0] == "Số liệu"
-    assert "Sở Y tế" in ws["A1"].value and ws["A2"].value == "Kỳ báo cáo: 6 tháng đầu năm 2023" and "474" in ws["A3"].value
+    assert (
+        "Sở Y tế" in ws["A1"].value
+        and ws["A2"].value == "Kỳ báo cáo: 6 tháng đầu năm 2023"
+        and "474" in ws["A3"].value
+    )
     assert ws["A5"].value == "dataElement" and ws["A6"].value == "categoryOptionCombo"
     assert ws.row_dimensions[5].hidden and ws.row_dimensions[6].hidden
     assert not ws.row_dimensions[7].hidden and ws["A7"].value == "Mã đơn vị"

@@ -1,0 +1,183 @@
+"""Turning raw inputs (codes and typed text) into database ids, with every problem named in Vietnamese:
+the element, combo, unit (valid in the period) and period exist, the user may enter that element for that
+unit, the value has the element's type. Part of the one write path (`datavalues.import_values`)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import NamedTuple, cast
+
+from treem.accounts import policy
+from treem.core.periods import PeriodError, parse_period
+from treem.units.models import AdministrativeUnit
+
+from . import validation
+from .models import DEFAULT_COMBO, DataElement, DataValue, Period
+from .periods import get_period
+from .value_inputs import Message, Resolved, ValueInput
+
+COMMENT_MAX_LENGTH = cast(int, DataValue._meta.get_field("comment").max_length)  # set on the field
+LEVEL_NAMES = {"province": "tỉnh", "district": "huyện", "commune": "xã"}
+
+
+class ElementInfo(NamedTuple):
+    element: DataElement
+    combo_ids: dict[str, int]  # the combos the element is collected by, by code
+
+
+class Catalogue:
+    """Metadata looked up once per import, by code."""
+
+    def __init__(self) -> None:
+        by_element: dict[int, dict[str, int]] = defaultdict(dict)
+        for element_id, combo_id, combo_code in DataElement.combos.through.objects.values_list(
+            "dataelement_id", "categoryoptioncombo_id", "categoryoptioncombo__code"
+        ):
+            by_element[element_id][combo_code] = combo_id
+        self.elements = {
+            e.code: ElementInfo(e, by_element[e.pk]) for e in DataElement.objects.select_related("supplier")
+        }
+        self.periods: dict[str, Period] = {}  # found or made in the current transaction only
+
+    def unit_map(self, codes: set[str]) -> dict[str, AdministrativeUnit]:
+        found: dict[str, AdministrativeUnit] = {}
+        codes_list = [c for c in codes if "\x00" not in c]  # PostgreSQL cannot compare text holding NUL
+        for i in range(0, len(codes_list), 900):  # SQLite limits bound parameters
+            found.update(
+                {u.code: u for u in AdministrativeUnit.objects.filter(code__in=codes_list[i : i + 900])}
+            )
+        return found
+
+
+class Resolver:
+    """Turns raw inputs into database ids, with every problem named. A national file repeats the same
+    elements, units and periods millions of times, so each is looked up and checked once."""
+
+    def __init__(
+        self, catalogue: Catalogue, scope: policy.EntryScope, units: dict[str, AdministrativeUnit]
+    ) -> None:
+        self.catalogue = catalogue
+        self.scope = scope
+        self.units = units  # catalogue.unit_map() of the inputs' codes
+        self.placement: dict[tuple[str, str], str | None] = {}
+        self.allowed: dict[tuple[str, str], bool] = {}  # (element, unit) pairs that passed scope and level
+        # Inputs whose element, combo, unit, period and permission were already found good, by their codes.
+        self.good_elements: dict[tuple[str, str], tuple[DataElement, int]] = {}
+        self.good_places: dict[tuple[str, str], tuple[int, Period]] = {}
+
+    def resolve(self, item: ValueInput) -> Resolved | list[Message]:
+        """The fast path for an input made of codes seen good before; otherwise the full check."""
+        element = self.good_elements.get((item.element, item.combo))
+        place = self.good_places.get((item.unit, item.period))
+        if element is None or place is None or not self.allowed.get((item.element, item.unit)):
+            return self.check(item)
+        if item.comment and (len(item.comment) > COMMENT_MAX_LENGTH or "\x00" in item.comment):
+            return self.check(item)
+        raw = item.value
+        if raw is None or raw == "":
+            return Resolved(item, element[0].id, element[1], place[0], place[1], None)
+        try:
+            value = validation.check_value(element[0], raw)
+        except ValueError as exc:
+            return [Message(item.where, "value", str(exc))]
+        return Resolved(item, element[0].id, element[1], place[0], place[1], value)
+
+    def period(self, code: str) -> Period | str:
+        """The period, or the Vietnamese reason it is not one."""
+        period = self.catalogue.periods.get(code)
+        if period is None:
+            try:
+                parse_period(code)
+            except PeriodError as exc:
+                return str(exc)
+            period = self.catalogue.periods[code] = get_period(code)
+        return period
+
+    def check(self, item: ValueInput) -> Resolved | list[Message]:
+        """Every check of one input, each problem named; remembers what was found good."""
+        problems: list[Message] = []
+        comment = item.comment or ""
+        texts = (item.element, item.combo, item.unit, item.period, comment, str(item.value or ""))
+        if any("\x00" in text for text in texts):
+            return [Message(item.where, "value", "có ký tự không hợp lệ (NUL)")]
+        combo_code = item.combo or DEFAULT_COMBO
+        info = self.catalogue.elements.get(item.element)
+        combo_id = None
+        if info is None:
+            problems.append(
+                Message(item.where, "dataElement", f"không có chỉ số dữ liệu mã '{item.element}'")
+            )
+        else:
+            combo_id = info.combo_ids.get(combo_code)
+            if combo_id is None:
+                allowed = ", ".join(sorted(info.combo_ids))
+                problems.append(
+                    Message(
+                        item.where,
+                        "categoryOptionCombo",
+                        f"'{combo_code}' không thuộc phân tổ của {item.element} ({allowed})",
+                    )
+                )
+        unit = self.units.get(item.unit)
+        if unit is not None and not self.scope.allows_unit(unit):
+            unit = None  # outside the area the user enters for: answered as if it did not exist
+        if unit is None:
+            problems.append(
+                Message(
+                    item.where,
+                    "orgUnit",
+                    f"không có đơn vị hành chính mã '{item.unit}' trong phạm vi của bạn",
+                )
+            )
+        period: Period | str | None = self.catalogue.periods.get(item.period) or self.period(item.period)
+        if isinstance(period, str):
+            problems.append(Message(item.where, "period", period))
+            period = None
+        if unit is not None and period is not None:
+            key = (item.unit, item.period)
+            if key not in self.placement:
+                valid = unit.exists_during(period.start_date, period.end_date)
+                self.placement[key] = (
+                    None if valid else f"đơn vị '{unit.code}' không còn hiệu lực trong kỳ {period.code}"
+                )
+            misplaced = self.placement[key]
+            if misplaced:
+                problems.append(Message(item.where, "orgUnit", misplaced))
+        if info is not None and unit is not None:
+            if not self.scope.allows(info.element, unit):
+                problems.append(
+                    Message(
+                        item.where,
+                        "orgUnit",
+                        f"bạn không được nhập {item.element} cho đơn vị '{unit.code}' ({unit.name})",
+                    )
+                )
+        if info is not None and unit is not None and info.element.collection_level != unit.level:
+            problems.append(
+                Message(
+                    item.where,
+                    "orgUnit",
+                    f"{item.element} được nhập cho đơn vị cấp {LEVEL_NAMES[info.element.collection_level]}, "
+                    f"không nhập cho '{unit.code}' ({unit.name})",
+                )
+            )
+        if len(comment) > COMMENT_MAX_LENGTH:
+            problems.append(
+                Message(
+                    item.where,
+                    "comment",
+                    f"ghi chú dài {len(comment)} ký tự, tối đa {COMMENT_MAX_LENGTH}",
+                )
+            )
+        value = None
+        if info is not None and item.value is not None and item.value != "":
+            try:
+                value = validation.check_value(info.element, item.value)
+            except ValueError as exc:
+                problems.append(Message(item.where, "value", str(exc)))
+        if problems or info is None or combo_id is None or unit is None or period is None:
+            return problems  # any of these that is None came with a problem above
+        self.good_elements[(item.element, item.combo)] = (info.element, combo_id)
+        self.good_places[(item.unit, item.period)] = (unit.id, period)
+        self.allowed[(item.element, item.unit)] = True  # the checks that depend on both passed
+        return Resolved(item, info.element.id, combo_id, unit.id, period, value)
