@@ -2,7 +2,8 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from treem.indicators.api import DataValueSetView
+from treem.accounts.api import OwnTokenView
+from treem.indicators.api import DataValueSetNoSlashView, DataValueSetView
 from treem.plans.api import EvaluationView, PlanViewSet
 from treem.units.api import AgencyViewSet, UnitViewSet
 
@@ -15,6 +16,8 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("dataValueSets/", DataValueSetView.as_view(), name="data-value-sets"),
+    path("dataValueSets", DataValueSetNoSlashView.as_view()),
     path("evaluations/", EvaluationView.as_view(), name="evaluations"),
+    path("token/", OwnTokenView.as_view(), name="api-token"),
     *router.urls,
 ]

@@ -1,15 +1,22 @@
 """Settings for treem, read from the environment with safe local defaults.
 
 DATABASE_URL  postgres://user@host:5432/name or sqlite:///path (default: var/treem.sqlite3)
-SECRET_KEY    required when DEBUG is off
-DEBUG         "1"/"true" for development (default on only when no SECRET_KEY is given)
+SECRET_KEY    required to serve with DEBUG off (50+ characters); commands and tests without it get a
+              throw-away key
+DEBUG         "1"/"true" for development only (`make run` sets it); off unless asked for
 ALLOWED_HOSTS comma-separated
+Production: see "Production settings" in README.md (secure cookies, HSTS, SSL redirect, proxy header,
+session idle time, API token lifetime, Content-Security-Policy).
 """
 
+import atexit
+import base64
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -24,11 +31,18 @@ def env_flag(name: str, default: bool) -> bool:
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-DEBUG = env_flag("DEBUG", default=not SECRET_KEY)
+SECRET_KEY_FROM_ENVIRONMENT = bool(SECRET_KEY)
+DEBUG = env_flag("DEBUG", default=False)  # only when asked for: `make run` sets DEBUG=1
+# Served for real: a key from the environment and DEBUG off (tests and one-off commands run without a key).
+DEPLOYED = SECRET_KEY_FROM_ENVIRONMENT and not DEBUG
 if not SECRET_KEY:
-    if not DEBUG:
-        raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "insecure-local-development-key-change-me"  # noqa: S105 - local default only
+    # DEBUG: a fixed local key (sessions survive a restart of runserver). Otherwise a key that lives as long
+    # as the process: enough for commands and tests; treem/wsgi.py refuses to serve with it.
+    SECRET_KEY = (
+        "insecure-local-development-key-change-me"  # noqa: S105 - local default only
+        if DEBUG
+        else "throw-away-" + base64.urlsafe_b64encode(os.urandom(48)).decode()
+    )
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -43,13 +57,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "rest_framework.authtoken",  # this very name: DRF's token admin depends on it
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
     "simple_history",
-    "axes",
+    "treem.accounts.vendor_apps.AxesConfig",  # axes, named in Vietnamese
+    "csp",
     "treem.core",
     "treem.units",
     "treem.accounts",
@@ -62,6 +77,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "treem.core.middleware.limit_request_size",  # before anything reads the body (413, treem.core.uploads)
     "treem.core.middleware.reject_nul_bytes",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -72,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "treem.accounts.middleware.attach_scope",
+    "treem.accounts.middleware.renew_idle_session",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -105,6 +123,34 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers queue instead of failing with "database is locked": WAL lets readers go on while
+    # one transaction writes; IMMEDIATE takes the write lock when a transaction begins (one that read first
+    # could otherwise not upgrade its lock, and SQLite fails it at once), and the busy timeout makes the next
+    # writer wait for the lock (docs/benchmarks.md, "Concurrent entry and imports").
+    SQLITE_BUSY_SECONDS = int(os.environ.get("SQLITE_BUSY_SECONDS", "30"))
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": SQLITE_BUSY_SECONDS,
+        "init_command": (
+            f"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}"
+        ),
+    }
+    # Tests use a file of their own (one per process), not shared-cache memory: its table locks fail at
+    # once instead of waiting, so concurrent tests would not see the locking production has. Django deletes
+    # the file after the tests; its WAL files (and the file, after an interrupted run) go when the process ends.
+    _TEST_SQLITE = Path(tempfile.gettempdir()) / f"treem-test-{os.getpid()}.sqlite3"
+    DATABASES["default"]["TEST"] = {"NAME": str(_TEST_SQLITE)}
+
+    def _remove_test_sqlite() -> None:
+        for end in ("", "-wal", "-shm"):
+            Path(f"{_TEST_SQLITE}{end}").unlink(missing_ok=True)
+
+    atexit.register(_remove_test_sqlite)
+
+# An upload checked and waiting for confirmation may be confirmed for this many hours; then it must be
+# uploaded again, and `manage.py purge_staged_imports` deletes it.
+TREEM_STAGED_IMPORT_HOURS = int(os.environ.get("TREEM_STAGED_IMPORT_HOURS", "24"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -122,6 +168,51 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sessions end SESSION_COOKIE_AGE seconds after the last request (treem.accounts.middleware.renew_idle_session
+# renews a signed-in session at most once a minute, instead of SESSION_SAVE_EVERY_REQUEST's write per request).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(30 * 60)))
+# API tokens (`Authorization: Token …`) expire this many days after they were made; owners revoke theirs.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))
+
+# HTTPS. Cookies are secure and HSTS is sent whenever DEBUG is off; a deployment (a SECRET_KEY given, DEBUG
+# off) also redirects plain HTTP to HTTPS. Behind a proxy that terminates TLS, name the header it sets:
+# SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto,https" (only if the proxy overwrites that header from clients).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = env_flag("SECURE_COOKIES", not DEBUG)
+SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", default=DEPLOYED)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD", default=True)
+
+
+def proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """ "X-Forwarded-Proto,https" (or "HTTP_X_FORWARDED_PROTO,https") → Django's (META key, value)."""
+    if not value.strip():
+        return None
+    name, _, expected = value.partition(",")
+    key = name.strip().upper().replace("-", "_")
+    return (key if key.startswith("HTTP_") else f"HTTP_{key}", expected.strip() or "https")
+
+
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(os.environ.get("SECURE_PROXY_SSL_HEADER", ""))
+
+# Content-Security-Policy (django-csp): scripts only from our own static files; an inline <script> must
+# carry the request's nonce (`<script nonce="{{ request.csp_nonce }}">`), and inline event handlers
+# (onclick=…) never run. Inline styles are allowed: plotly.js inserts its style sheets at run time.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 # django-axes: lock an account+address pair after 5 failures for one hour.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1
@@ -131,7 +222,9 @@ AXES_ENABLED = env_flag("AXES_ENABLED", default=True)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "treem" / "locale"]
+# treem's English catalogue first (makemessages writes there); then Vietnamese for the messages of Django's
+# admin, django-axes and DRF that their own catalogues leave in English (docs/i18n.md).
+LOCALE_PATHS = [BASE_DIR / "treem" / "locale", BASE_DIR / "treem" / "vendor_locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 
 # Periods may fall from this year to this many years after the current one (treem.core.periods).
@@ -155,7 +248,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if env_flag("STATIC_MANIFEST", default=not DEBUG)
+        if env_flag("STATIC_MANIFEST", default=DEPLOYED)  # hashed names need `collectstatic` first
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
@@ -164,7 +257,7 @@ WHITENOISE_MAX_AGE = 3600
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "treem.accounts.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

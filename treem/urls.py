@@ -8,6 +8,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tai-khoan/token/", account_views.api_token, name="api-token-page"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("ke-hoach/", include("treem.plans.urls")),
     path("don-vi/", include("treem.units.urls")),

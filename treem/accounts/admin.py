@@ -7,13 +7,21 @@ from .services import change_user_access
 
 ACCESS_FIELDS = {"role", "unit", "agency"}
 
+# The admin site's headings (app and model names come from verbose names; docs/i18n.md).
+admin.site.site_header = _("Quản trị treem")
+admin.site.site_title = _("Quản trị treem")
+admin.site.index_title = _("Trang quản trị")
+
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "role", "unit", "agency", "is_active"]
     list_filter = ["role", "is_active"]
     raw_id_fields = ["unit", "agency"]
-    fieldsets = [*BaseUserAdmin.fieldsets, (_("Vai trò và phạm vi"), {"fields": ["role", "unit", "agency"]})]
+    fieldsets = [
+        *(BaseUserAdmin.fieldsets or ()),
+        (_("Vai trò và phạm vi"), {"fields": ["role", "unit", "agency"]}),
+    ]
     add_fieldsets = [
         *BaseUserAdmin.add_fieldsets,
         (_("Vai trò và phạm vi"), {"fields": ["role", "unit", "agency"]}),

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "treem.core"
+    verbose_name = _("Nhật ký hệ thống")
     default_auto_field = "django.db.models.BigAutoField"

@@ -8,6 +8,8 @@ from the service that makes the change, inside its transaction. Deleting a user 
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -30,19 +32,23 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", _("Đăng xuất")
     LOGIN_FAILED = "login_failed", _("Đăng nhập không thành công")
     LOCKOUT = "lockout", _("Tạm khóa tài khoản")
+    API_TOKEN_CREATE = "api_token_create", _("Tạo token API")
+    API_TOKEN_REVOKE = "api_token_revoke", _("Thu hồi token API")
 
 
 class AuditEventQuerySet(models.QuerySet):
     """Reads only: bulk updates and deletions are refused."""
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise AuditLogIsAppendOnly(APPEND_ONLY)
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise AuditLogIsAppendOnly(APPEND_ONLY)
 
-    update.queryset_only = True
-    delete.queryset_only = True
+    # Django's `queryset_only` flag keeps both off the manager; set through __dict__, as mypy does not
+    # let a function take attributes.
+    update.__dict__["queryset_only"] = True
+    delete.__dict__["queryset_only"] = True
 
 
 class AuditEvent(models.Model):
@@ -79,11 +85,11 @@ class AuditEvent(models.Model):
         when = f"{self.created_at:%Y-%m-%d %H:%M} " if self.created_at else ""
         return f"{when}{self.actor_name or '-'} {self.action} {self.object_id}".strip()
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AuditLogIsAppendOnly(APPEND_ONLY)
         kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditLogIsAppendOnly(APPEND_ONLY)

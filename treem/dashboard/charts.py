@@ -1,13 +1,19 @@
 """Plotly figures for an indicator: by child unit, and over time, each with the plan's threshold.
 
-Figures are rendered as a <div> and an inline script only (`include_plotlyjs=False`): the page loads
-plotly's JavaScript from our own static files (`dashboard/plotly.min.js`), never from a CDN.
+A figure is rendered as a <div> and its JSON in a data block (`<script type="application/json">`, which
+never runs); `dashboard/charts.js` draws it with plotly's JavaScript from our own static files
+(`dashboard/plotly.min.js`), never from a CDN, so the page needs no inline script (Content-Security-Policy).
 """
 
 from __future__ import annotations
 
+import uuid
+
 import plotly.graph_objects as go
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from plotly.io.json import to_json_plotly
 
 from treem.core.numbers import round_half_up
 from treem.core.periods import period_label
@@ -19,8 +25,11 @@ from .templatetags.dashboard_tags import threshold_rule, vn_number
 STATUS_COLOURS = {
     Status.ACHIEVED: "#1e7b34",
     Status.NOT_ACHIEVED: "#b42318",
+    Status.ON_TRACK: "#1e7b34",
+    Status.BEHIND: "#b42318",
     Status.PARTIAL: "#b54708",
     Status.NO_DATA: "#98a2b3",
+    Status.NOT_APPLICABLE: "#d0d5dd",
 }
 THRESHOLD_COLOUR = "#0b5cad"
 HEIGHT = 420
@@ -32,7 +41,7 @@ def _y(ev: Evaluation) -> float | None:
 
 def _hover(ev: Evaluation) -> str:
     if ev.value is None:
-        return Status.LABELS[ev.status]
+        return str(Status.LABELS[ev.status])
     return f"{vn_number(ev.value)} {ev.indicator.get_unit_display()} — {Status.LABELS[ev.status]}"
 
 
@@ -87,11 +96,18 @@ def over_time_figure(indicator: Indicator, evaluations: list[Evaluation]) -> go.
     return _finish(go.Figure(line), indicator, _("Kỳ báo cáo"))
 
 
-def to_html(fig: go.Figure) -> str:
-    """The figure's <div> and script; plotly.js itself comes from our static files."""
-    return fig.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        default_height=f"{HEIGHT}px",
-        config={"displaylogo": False, "responsive": True},
+def to_html(fig: go.Figure) -> SafeString:
+    """The figure's <div> and its data block; `dashboard/charts.js` draws it with our static plotly.js."""
+    div_id = f"chart-{uuid.uuid4().hex}"
+    figure = {**fig.to_plotly_json(), "config": {"displaylogo": False, "responsive": True}}
+    # plotly's encoder escapes <, > and / (\u003c …), so the JSON cannot close the <script> element.
+    data = to_json_plotly(figure)
+    return format_html(
+        '<div id="{}" class="plotly-graph-div" data-figure="{}-figure" style="height:{}px; width:100%;"></div>'
+        '<script type="application/json" id="{}-figure">{}</script>',
+        div_id,
+        div_id,
+        HEIGHT,
+        div_id,
+        mark_safe(data),  # noqa: S308 - plotly's JSON, with <, > and / escaped
     )

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EntryConfig(AppConfig):
     name = "treem.entry"
-    verbose_name = "Nhập số liệu"
+    verbose_name = _("Nhập số liệu")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
