@@ -127,3 +127,11 @@ def period_label(code: str) -> str:
     if kind == PeriodType.QUARTERLY:
         return gettext("Quý %(quarter)s/%(year)s") % {"quarter": (start.month - 1) // 3 + 1, "year": year}
     return gettext("Tháng %(month)02d/%(year)s") % {"month": start.month, "year": year}
+
+
+def period_days(code: str) -> tuple[int, int]:
+    """(days in the period, days in its calendar year): 2023S1 → (181, 365), 2024S1 → (182, 366), 2023 →
+    (365, 365). A rate over a yearly stock is scaled to the year by their ratio (DHIS2's `annualized`)."""
+    _kind, start, end = period_dates(code)
+    year_days = 366 if calendar.isleap(start.year) else 365
+    return (end - start).days + 1, year_days

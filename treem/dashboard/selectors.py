@@ -1,4 +1,4 @@
-"""Reads for the scorecard, drill-down, completeness matrix and charts.
+"""Reads for the scorecard, drill-down and charts (the completeness matrix: completeness.py).
 
 The dashboard has no rules of its own: values and statuses come from `indicators.evaluation.evaluate`,
 which aggregates in SQL; here we only choose what to ask for (plan, period, unit, children) and shape the
@@ -9,25 +9,27 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from treem.core import comparisons
 from treem.core.numbers import round_half_up
 from treem.core.periods import offered_periods as offered_period_codes
 from treem.core.periods import parse_period, period_label
-from treem.indicators.models import Completion, DataElement, DataValue, Period
+from treem.indicators.models import DataValue, Period
 from treem.indicators.periods import previous_period
 from treem.plans.evaluation import Evaluation, Status, evaluate
-from treem.plans.metadata import element_codes
 from treem.plans.models import Indicator, Plan, Target
 from treem.plans.selectors import active_plans
 from treem.units import geometry
-from treem.units.geometry import PATH_LENGTH
-from treem.units.models import AdministrativeUnit, Agency, UnitLevel
+from treem.units.models import AdministrativeUnit, UnitLevel
 from treem.units.scope import Scope, unit_in_scope
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 # --- plan, period, unit ----------------------------------------------------------------------------
 
@@ -165,13 +167,29 @@ def scorecard(
     return list(groups.values()), before
 
 
-def status_counts(groups: list[TargetGroup]) -> list[tuple[str, str, int]]:
-    """(status, Vietnamese label, number of indicators) for every status, in the labels' order."""
+def status_counts(groups: list[TargetGroup]) -> list[tuple[str, StrOrPromise, int]]:
+    """(status, Vietnamese label, number of indicators) for the statuses of the period's kind (the year's
+    verdicts, or progress for a shorter period), in the labels' order; "not applicable" only when some are."""
     counts: dict[str, int] = defaultdict(int)
+    progress = False
     for group in groups:
         for row in group.rows:
             counts[row.evaluation.status] += 1
-    return [(status, label, counts[status]) for status, label in Status.LABELS.items()]
+            progress = row.evaluation.progress
+    return [
+        (status, Status.LABELS[status], counts[status])
+        for status in Status.summarised(progress)
+        if counts[status] or status != Status.NOT_APPLICABLE
+    ]
+
+
+def scorecard_flags(groups: list[TargetGroup]) -> dict[str, bool]:
+    """What the page explains: `progress` (a period shorter than the year) and `any_annualized`."""
+    evaluations = [row.evaluation for group in groups for row in group.rows]
+    return {
+        "progress": any(ev.progress for ev in evaluations),
+        "any_annualized": any(ev.annualized for ev in evaluations),
+    }
 
 
 # --- drill-down -----------------------------------------------------------------------------------
@@ -201,143 +219,3 @@ def sixmonthly_periods(codes: list[str]) -> list[str]:
     """The six-monthly periods of the years among `codes`, in order (2022S1, 2022S2, 2023S1…)."""
     years = sorted({parse_period(code)[1].year for code in codes})
     return [f"{year}S{half}" for year in years for half in (1, 2)]
-
-
-# --- reporting completeness -----------------------------------------------------------------------
-
-
-@dataclass
-class CompletenessCell:
-    agency: Agency
-    entered: int = 0
-    expected: int = 0
-    marked: bool = False  # the agency marked this unit (or one above it) complete for the period
-    marked_below: int = 0  # units below this one the agency marked complete
-
-    @property
-    def css(self) -> str:
-        if self.expected and self.entered >= self.expected:
-            return "complete-full"
-        return "complete-some" if self.entered else "complete-none"
-
-
-@dataclass
-class CompletenessRow:
-    unit: AdministrativeUnit
-    cells: list[CompletenessCell]  # one per agency, in Completeness.agencies order
-
-
-@dataclass
-class Completeness:
-    agencies: list[Agency]
-    rows: list[CompletenessRow]
-
-    def totals(self) -> list[CompletenessCell]:
-        """One cell per agency summing its column."""
-        out = [CompletenessCell(a) for a in self.agencies]
-        for row in self.rows:
-            for total, cell in zip(out, row.cells, strict=True):
-                total.entered += cell.entered
-                total.expected += cell.expected
-        return out
-
-
-def plan_elements(indicators: list[Indicator]) -> list[DataElement]:
-    """The data elements behind the indicators, each with its number of combos (`n_combos`)."""
-    return list(
-        DataElement.objects.filter(code__in=element_codes(indicators))
-        .select_related("supplier")
-        .annotate(n_combos=Count("combos"))
-        .order_by("supplier__code", "code")
-    )
-
-
-def completeness(
-    plan: Plan,
-    period: Period,
-    unit: AdministrativeUnit,
-    children: list[AdministrativeUnit],
-    indicators: list[Indicator],
-) -> Completeness:
-    """For each agency supplying the plan's figures and each child unit (the unit itself when it has
-    none): values entered for exactly this period / values expected (elements × combos × units at the
-    element's collection level), and the agency's completion marks.
-
-    Four queries whatever the number of cells: elements, then one GROUP BY each for values, units and
-    completion marks, all grouped by the column's path prefix."""
-    columns = children or [unit]
-    length = PATH_LENGTH[columns[0].level]
-    column_paths = {c.path for c in columns}
-    elements = plan_elements(indicators)
-    element_ids = [e.pk for e in elements]
-
-    entered = {
-        (r["column"], r["element__supplier_id"]): r["n"]
-        for r in DataValue.objects.filter(
-            period__code=period.code,
-            element_id__in=element_ids,
-            unit__path__startswith=unit.path,
-            unit__level=F("element__collection_level"),  # a value counts where it is collected
-        )
-        .annotate(column=Substr("unit__path", 1, length))
-        .values("column", "element__supplier_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    }
-
-    levels = {e.collection_level for e in elements}
-    units_below = {
-        (r["column"], r["level"]): r["n"]
-        for r in AdministrativeUnit.objects.filter(path__startswith=unit.path, level__in=levels)
-        .existing_during(period.start_date, period.end_date)
-        .annotate(column=Substr("path", 1, length))
-        .values("column", "level")
-        .annotate(n=Count("id"))
-        .order_by()
-    }
-
-    suppliers: dict[int, Agency] = {}
-    for element in elements:
-        suppliers.setdefault(element.supplier_id, element.supplier)
-    ancestors = geometry.ancestor_paths(unit.path)
-    marks = (
-        Completion.objects.filter(period__code=period.code, agency_id__in=list(suppliers))
-        .filter(Q(unit__path__startswith=unit.path) | Q(unit__path__in=ancestors))
-        .annotate(column=Substr("unit__path", 1, length))
-        .values("column", "agency_id", "unit__level")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    marked_all: set[int] = set()  # agencies that marked the unit shown, or a unit above it
-    marked: set[tuple[str, int]] = set()
-    marked_below: dict[tuple[str, int], int] = defaultdict(int)
-    column_level = columns[0].level
-    for r in marks:
-        if r["column"] not in column_paths:
-            marked_all.add(r["agency_id"])  # a path shorter than a column's: the unit or an ancestor
-        elif r["unit__level"] == column_level:
-            marked.add((r["column"], r["agency_id"]))
-        else:
-            marked_below[(r["column"], r["agency_id"])] += r["n"]
-
-    agencies = sorted(suppliers.values(), key=lambda a: a.code)
-    own = {a.pk: [e for e in elements if e.supplier_id == a.pk] for a in agencies}
-    rows = []
-    for column in columns:
-        cells = []
-        for agency in agencies:
-            key = (column.path, agency.pk)
-            cells.append(
-                CompletenessCell(
-                    agency,
-                    entered=entered.get(key, 0),
-                    expected=sum(
-                        e.n_combos * units_below.get((column.path, e.collection_level), 0)
-                        for e in own[agency.pk]
-                    ),
-                    marked=agency.pk in marked_all or key in marked,
-                    marked_below=marked_below.get(key, 0),
-                )
-            )
-        rows.append(CompletenessRow(column, cells))
-    return Completeness(agencies, rows)

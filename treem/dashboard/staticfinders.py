@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from typing import Any
 
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.finders import BaseFinder
-from django.core.checks import Error
+from django.core.checks import CheckMessage, Error
 from django.core.files.storage import FileSystemStorage
 
 PREFIX = "dashboard"
@@ -41,14 +42,16 @@ class PlotlyFinder(BaseFinder):
         self.location = plotly_package_data()
         self.storage = FileSystemStorage(location=str(self.location)) if self.location else None
         if self.storage is not None:
-            self.storage.prefix = PREFIX  # collectstatic stores it under dashboard/
+            # collectstatic stores it under dashboard/ (FileSystemFinder sets `prefix` the same way; the stubs
+            # do not declare it)
+            setattr(self.storage, "prefix", PREFIX)  # noqa: B010
         super().__init__(*args, **kwargs)
 
     @property
     def source(self) -> Path | None:
         return self.location / FILENAME if self.location else None
 
-    def check(self, **kwargs) -> list[Error]:
+    def check(self, **kwargs: Any) -> list[CheckMessage]:
         if self.source is None or not self.source.is_file():
             return [
                 Error(
@@ -60,7 +63,8 @@ class PlotlyFinder(BaseFinder):
         return []
 
     def find(self, path: str, find_all: bool = False, **kwargs):
-        find_all = self._check_deprecated_find_param(find_all=find_all, **kwargs)
+        # Django 5.2's BaseFinder has this shim for the deprecated `all` argument; the stubs omit it.
+        find_all = self._check_deprecated_find_param(find_all=find_all, **kwargs)  # type: ignore[attr-defined]
         if path == STATIC_PATH and self.source is not None:
             finders.searched_locations.append(str(self.location))
             if self.source.is_file():

@@ -19,6 +19,7 @@ from treem.plans.models import Indicator, Plan
 from treem.units.models import AdministrativeUnit
 
 from . import charts, selectors
+from .completeness import completeness
 
 
 @dataclass
@@ -103,9 +104,10 @@ def scorecard(request: HttpRequest) -> HttpResponse:
             **selection.context(request),
             "groups": groups,
             "status_counts": selectors.status_counts(groups),
+            **selectors.scorecard_flags(groups),
             "previous_code": previous.code,
             "previous_name": period_label(previous.code),
-            "completeness": selectors.completeness(plan, period, unit, children, indicators),
+            "completeness": completeness(plan, period, unit, children, indicators),
             "printing": printing,
         },
     )

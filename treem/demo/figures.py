@@ -26,6 +26,7 @@ from treem.core.periods import parse_period
 from treem.indicators.datavalues import ImportSummary, Message, ValueInput, import_values
 from treem.plans.metadata import plan_elements
 from treem.plans.models import Plan
+from treem.units import areas
 from treem.units.models import AdministrativeUnit, UnitLevel
 
 SEED = 462023
@@ -40,7 +41,6 @@ COMMENT = "DEMO"
 
 CHILDREN = 300_000  # children aged 0–15 in the province
 BIRTHS_PER_CHILD_YEAR = 16_000 / CHILDREN
-URBAN_TYPES = {"phường", "thị trấn"}  # urban communes; "xã" is rural
 GROWTH_PER_PERIOD = 0.003  # child population, per half-year
 
 # The data elements the generator knows how to fill (the 2023 plan's); others are skipped with a warning.
@@ -151,7 +151,7 @@ def demo_values(elements, communes: list[DemoCommune], periods, rng: random.Rand
     """Every value of `elements` for each commune valid in each period, period by period (the same
     order, so the same values, for the same generator state)."""
     elements = sorted((e for e in elements if _combos(e) is not None), key=lambda e: e.code)
-    combos = {e.code: _combos(e) for e in elements}
+    combos = {e.code: codes for e in elements if (codes := _combos(e)) is not None}
     for index, period in enumerate(periods):
         _, start, end = parse_period(period)
         steps_back = len(periods) - 1 - index
@@ -199,7 +199,7 @@ def demo_communes(province: AdministrativeUnit, rng: random.Random, children: fl
             communes.append(
                 DemoCommune(
                     unit=unit,
-                    area="urban" if unit.unit_type in URBAN_TYPES else "rural",
+                    area=areas.area(unit) or areas.RURAL,
                     children=children * sizes[unit.pk] / total_size,
                     rates=rates,
                     shares={

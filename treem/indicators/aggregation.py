@@ -11,8 +11,10 @@ that has data for that unit. The engine knows no plan: plans.evaluation builds i
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Subquery, Sum
@@ -44,7 +46,9 @@ def _subtree_roots(units: list[AdministrativeUnit]) -> list[AdministrativeUnit] 
     return roots if len(roots) <= MAX_SUBTREE_FILTERS else None
 
 
-def _subtree_unit_ids(units: list[AdministrativeUnit]) -> QuerySet[AdministrativeUnit] | None:
+def _subtree_unit_ids(
+    units: list[AdministrativeUnit],
+) -> QuerySet[AdministrativeUnit, Mapping[str, object]] | None:
     """A subquery of the ids of every unit under the units asked for (by the indexed path prefix), or
     None when they are too many for the filter to help."""
     roots = _subtree_roots(units)
@@ -87,7 +91,7 @@ def _per_unit_value_sql(elements: list[DataElement], periods: list[Period]) -> s
 
 def _sums_per_unit(
     units: list[AdministrativeUnit], elements: list[DataElement], periods: list[Period], deepest: int
-):
+) -> Iterator[dict[str, Any]]:
     """Rows (ancestor, element, combo, total, units) when the period asked for holds several stored periods:
     each unit's figure is chosen first (`_per_unit_value_sql`), then the units add up by ancestor."""
     table = connection.ops.quote_name(DataValue._meta.db_table)
@@ -136,6 +140,7 @@ def subtree_sums(units: list[AdministrativeUnit], elements: list[DataElement], p
     wanted = {u.path for u in units}
     lengths = sorted({PATH_LENGTH[u.level] for u in units})
     deepest = lengths[-1]
+    rows: Iterable[dict[str, Any]]
     if len(periods) > 1:
         rows = _sums_per_unit(units, elements, periods, deepest)
     else:
@@ -164,12 +169,20 @@ def subtree_sums(units: list[AdministrativeUnit], elements: list[DataElement], p
 
 def expected_units(units: list[AdministrativeUnit], period: Period) -> dict[tuple[str, str], int]:
     """How many units of each collection level lie under each unit asked for (valid in the period)."""
-    out: dict[tuple[str, str], int] = {}
+    return {key: sum(by_type.values()) for key, by_type in expected_units_by_type(units, period).items()}
+
+
+def expected_units_by_type(
+    units: list[AdministrativeUnit], period: Period
+) -> dict[tuple[str, str], dict[str, int]]:
+    """`expected_units` split by unit type (xã, phường, thị trấn…), in the same queries: what applies to
+    one area only (units.areas) expects the units of that area."""
+    out: dict[tuple[str, str], dict[str, int]] = {}
     for level in (UnitLevel.DISTRICT, UnitLevel.COMMUNE):
         length = PATH_LENGTH[level]
         for unit in units:
             if PATH_LENGTH[unit.level] > length:
-                out[(unit.path, level)] = 0
+                out[(unit.path, level)] = {}
         by_ancestor = defaultdict(list)
         for unit in units:
             if PATH_LENGTH[unit.level] <= length:
@@ -180,13 +193,15 @@ def expected_units(units: list[AdministrativeUnit], period: Period) -> dict[tupl
                 .existing_during(period.start_date, period.end_date)
                 .annotate(ancestor=Substr("path", 1, prefix_length))
                 .filter(ancestor__in=paths)
-                .values("ancestor")
+                .values("ancestor", "unit_type")
                 .annotate(n=Count("id"))
                 .order_by()
             )
-            counts = {r["ancestor"]: r["n"] for r in rows}
+            counts: dict[str, dict[str, int]] = defaultdict(dict)
+            for r in rows:
+                counts[r["ancestor"]][r["unit_type"]] = r["n"]
             for path in paths:
-                out[(path, level)] = counts.get(path, 0)
+                out[(path, level)] = counts.get(path, {})
     return out
 
 

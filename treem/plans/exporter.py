@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from treem.plans.metadata import plan_elements, plan_rules
@@ -14,7 +15,7 @@ def _agency(agency: Agency | None) -> dict | None:
     return {"code": agency.code, "name": agency.name} if agency else None
 
 
-def _agencies(agencies) -> list[dict]:
+def _agencies(agencies: Iterable[Agency]) -> list[dict | None]:
     """Sorted in Python so the prefetched rows serve (an order_by would query again)."""
     return [_agency(a) for a in sorted(agencies, key=lambda a: a.code)]
 
@@ -77,6 +78,7 @@ def export_plan(plan: Plan) -> dict:
                         "numerator": i.numerator,
                         "denominator": i.denominator,
                         "factor": i.factor,
+                        "annualized": i.annualized,
                     }
                     for i in indicators
                     if i.target_id == target.pk

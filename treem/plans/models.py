@@ -115,6 +115,13 @@ class Indicator(PlanItem):
     numerator = models.CharField(_("tử số"), max_length=300)
     denominator = models.CharField(_("mẫu số"), max_length=300)
     factor = models.PositiveIntegerField(_("hệ số"), default=100)
+    # A flow counted over the period (vaccinations, injuries) over a yearly stock (a population): a
+    # period shorter than a year is scaled to the year (× days in the year / days in the period).
+    annualized = models.BooleanField(
+        _("quy ra cả năm"),
+        default=False,
+        help_text=_("Kỳ ngắn hơn một năm: giá trị × số ngày trong năm / số ngày của kỳ."),
+    )
     history = HistoricalRecords()
 
     class Meta(PlanItem.Meta):

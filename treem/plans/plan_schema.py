@@ -147,6 +147,7 @@ PLAN_SCHEMA = {
                                 "numerator": TEXT,
                                 "denominator": TEXT,
                                 "factor": {"enum": [1, 100, 1000, 100000]},
+                                "annualized": {"type": "boolean"},
                             },
                         },
                     },

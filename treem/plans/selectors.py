@@ -72,6 +72,14 @@ def tasks_by_section(plan: Plan) -> list[TaskSection]:
     return list(sections.values())
 
 
+def own_agencies(scope: Scope) -> list[Agency] | None:
+    """The agencies an officer works for, whose tasks are its own (a district officer: its district's
+    People's Committee; an agency reporter: its agency); None for a scope that reads every agency."""
+    if scope.agency_ids is None:
+        return None
+    return list(scope.agencies().order_by("code"))
+
+
 def agency_and_its_groups(agency: Agency) -> list[Agency]:
     return [agency, *agency.groups.all()]
 
@@ -82,7 +90,10 @@ def tasks_owed_by(plan: Plan, agency: Agency) -> QuerySet[Task]:
 
 
 def tasks_cooperating(plan: Plan, agency: Agency) -> QuerySet[Task]:
-    return plan_tasks(plan).filter(cooperating__in=agency_and_its_groups(agency)).distinct()
+    """Tasks the agency (or a group it belongs to) is named a partner in, but does not lead: a lead
+    task naming "the departments" as partners is listed once, among the tasks the agency owes."""
+    mine = agency_and_its_groups(agency)
+    return plan_tasks(plan).filter(cooperating__in=mine).exclude(agency__in=mine).distinct()
 
 
 def milestones_for(plan: Plan, agency: Agency) -> QuerySet[Milestone]:

@@ -7,11 +7,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import yaml
-from django.db import transaction
+from django.db import models, transaction
 
+from treem.accounts.models import User
 from treem.core import audit
 from treem.core.errors import InputErrors
 from treem.core.models import AuditAction
@@ -23,6 +24,8 @@ from treem.units.models import AdministrativeUnit, Agency
 
 from .models import FundingSource, Indicator, LegalBasis, Milestone, Plan, Solution, Target, Task
 from .plan_schema import PLAN_SCHEMA
+
+_Item = TypeVar("_Item", bound=models.Model)
 
 
 @dataclass
@@ -98,7 +101,7 @@ def _content_errors(data: dict, lines: dict, name: str) -> list[str]:
         for code, count in Counter(item["code"] for item in items).items():
             if count > 1:
                 err((kind,), f"mã '{code}' bị lặp {count} lần")
-    indicator_codes = Counter()
+    indicator_codes: Counter[str] = Counter()
     for t, target in enumerate(data["targets"]):
         for i, indicator in enumerate(target["indicators"]):
             path = ("targets", t, "indicators", i)
@@ -147,18 +150,20 @@ def _date(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
 
 
-def _sync(model, plan: Plan, key: str, rows: list[dict], result: PlanLoadResult) -> dict:
+def _sync(
+    model: type[_Item], plan: Plan, key: str, rows: list[dict], result: PlanLoadResult
+) -> dict[Any, _Item]:
     """Create or update `rows` of one kind of plan item by their key; retire the ones no longer listed.
 
     Unchanged rows are not saved, so re-loading the same file writes no history."""
     label = model._meta.model_name
-    existing = {getattr(obj, key): obj for obj in model.objects.filter(plan=plan)}
+    existing = {getattr(obj, key): obj for obj in model._default_manager.filter(plan=plan)}
     kept = {}
     for order, row in enumerate(rows):
         values = {**row, "order": order, "is_active": True}
         obj = existing.get(row[key])
         if obj is None:
-            obj = model.objects.create(plan=plan, **values)
+            obj = model._default_manager.create(plan=plan, **values)
             result.created[label] += 1
         elif any(getattr(obj, name) != value for name, value in values.items()):
             for name, value in values.items():
@@ -166,13 +171,13 @@ def _sync(model, plan: Plan, key: str, rows: list[dict], result: PlanLoadResult)
             obj.save()
             result.updated[label] += 1
         kept[row[key]] = obj
-    stale = model.objects.filter(plan=plan, is_active=True).exclude(**{f"{key}__in": list(kept)})
+    stale = model._default_manager.filter(plan=plan, is_active=True).exclude(**{f"{key}__in": list(kept)})
     result.retired[label] += stale.update(is_active=False)
     return kept
 
 
 @transaction.atomic
-def load_plan(path: Path, *, actor=None) -> PlanLoadResult:
+def load_plan(path: Path, *, actor: User | None = None) -> PlanLoadResult:
     """Load or update a plan from its file. Nothing is written unless the whole file is valid.
 
     A load that succeeds is recorded in the audit log (`actor`: who loaded it; None from the command)."""
@@ -180,7 +185,12 @@ def load_plan(path: Path, *, actor=None) -> PlanLoadResult:
     agencies = {a.code: a for a in Agency.objects.all()}
 
     def agency(ref: Any) -> Agency | None:
-        return agencies[ref_code(ref)] if ref is not None else None
+        code = ref_code(ref)
+        return agencies[code] if code is not None else None
+
+    def agency_list(refs: list[Any]) -> list[Agency]:
+        # The schema allows no null in a list of references: each is an agency.
+        return cast(list[Agency], [agency(ref) for ref in refs])
 
     plan = Plan.objects.filter(code=data["code"]).first() or Plan(code=data["code"])
     header = {
@@ -239,6 +249,7 @@ def load_plan(path: Path, *, actor=None) -> PlanLoadResult:
                     "numerator": ind["numerator"].strip(),
                     "denominator": ind["denominator"].strip(),
                     "factor": ind["factor"],
+                    "annualized": bool(ind.get("annualized", False)),
                 }
             )
     _sync(Indicator, plan, "code", indicator_rows, result)
@@ -263,7 +274,7 @@ def load_plan(path: Path, *, actor=None) -> PlanLoadResult:
         result,
     )
     for t in data["tasks"]:
-        tasks[t["code"]].cooperating.set([agency(ref) for ref in t.get("cooperating") or []])
+        tasks[t["code"]].cooperating.set(agency_list(t.get("cooperating") or []))
 
     milestones = _sync(
         Milestone,
@@ -284,13 +295,13 @@ def load_plan(path: Path, *, actor=None) -> PlanLoadResult:
         result,
     )
     for m in data["milestones"]:
-        milestones[m["code"]].reporters.set([agency(ref) for ref in m["reporters"]])
-        milestones[m["code"]].recipients.set([agency(ref) for ref in m["recipients"]])
+        milestones[m["code"]].reporters.set(agency_list(m["reporters"]))
+        milestones[m["code"]].recipients.set(agency_list(m["recipients"]))
     _record_load(result, actor)
     return result
 
 
-def _record_load(result: PlanLoadResult, actor) -> None:
+def _record_load(result: PlanLoadResult, actor: User | None) -> None:
     """The audit event of a successful load, in the load's transaction."""
     counts = {
         kind: {label: n for label, n in sorted(getattr(result, kind).items()) if n}

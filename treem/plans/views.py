@@ -42,6 +42,22 @@ def plan_overview(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    """The navigation's "my tasks": the page of the agency the officer works for, in the newest plan of
+    its province (a choice when it works for several). A scope that reads every agency gets the plan."""
+    scope = scope_of(request)
+    agencies = selectors.own_agencies(scope)
+    if agencies is None:
+        return redirect("plans:list")
+    plan = selectors.active_plans(scope).first()
+    if plan is None or not agencies:
+        raise Http404
+    if len(agencies) == 1:
+        return redirect("plans:agency", code=plan.code, agency_code=agencies[0].code)
+    return render(request, "plans/my_agencies.html", {"plan": plan, "agencies": agencies})
+
+
+@login_required
 def agency_tasks(request: HttpRequest, code: str, agency_code: str) -> HttpResponse:
     scope = scope_of(request)
     plan = selectors.plan_in_scope(scope, code)

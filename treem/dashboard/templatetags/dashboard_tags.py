@@ -4,6 +4,7 @@ then formatted for the active language (Vietnamese: decimal comma, thousands dot
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django import template
 from django.utils.http import urlencode
@@ -11,6 +12,9 @@ from django.utils.http import urlencode
 from treem.core.formatting import format_count, format_rate, format_threshold
 from treem.core.numbers import round_half_up
 from treem.plans.evaluation import Status
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 register = template.Library()
 
@@ -41,7 +45,7 @@ def raw_value(value) -> str:
 
 
 @register.filter
-def status_label(status: str) -> str:
+def status_label(status: str) -> StrOrPromise:
     return Status.LABELS.get(status, status)
 
 

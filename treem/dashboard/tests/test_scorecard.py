@@ -11,6 +11,7 @@ communes report MT01-TVSS (1 death per 100 births: 10‰), so the province moved
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -69,7 +70,8 @@ def figures(plan):
             ValueInput("LIVE_BIRTHS", "default", commune, "2022S2", 100),
             ValueInput("NEONATAL_DEATHS", "default", commune, "2022S2", 1),
         ]
-    # One commune of Huế with 37 injured children out of 3000: 1233,33 per 100.000 children.
+    # One commune of Huế with 37 injured children out of 3000: 1233,33 per 100.000 children in half a
+    # year, 2487,11 a year (injuries over a population are annualised: × 365 / 181).
     rows += [
         ValueInput("INJURED_CHILDREN", "default", "19750", "2023S1", 37),
         ValueInput("CHILDREN_TOTAL", "default", "19750", "2023S1", 3000),
@@ -108,25 +110,26 @@ def test_province_scorecard_shows_value_rounded_half_up_with_decimal_comma_and_s
     assert data_value(tvss) == "7.13"  # 7.125 rounded half-up, not to even
     assert ">7,13<" in tvss
     assert "114 / 16.000" in tvss  # numerator / denominator, thousands dot
-    assert 'class="tag status-achieved">Đạt<' in tvss
-    assert '<td class="nowrap">&lt; 9,5‰ trẻ đẻ sống</td>' in tvss  # threshold, direction, unit
+    assert 'class="tag status-on_track">Đúng tiến độ<' in tvss  # a half-year: progress, not the verdict
+    assert '<td class="nowrap" data-label="Ngưỡng">&lt; 9,5‰ trẻ đẻ sống</td>' in tvss  # threshold, unit
 
 
 def test_value_in_the_thousands_uses_a_thousands_dot(client, figures, leader):
     client.force_login(leader)
     html = client.get(SCORECARD, {"period": "2023S1", "unit": "19750"}).content.decode()
     injuries = row(html, "MT06-TNTT")
-    assert ">1.233,33<" in injuries
-    assert "status-not_achieved" in injuries
+    assert ">2.487,11<" in injuries
+    assert "status-behind" in injuries
 
 
 def test_thresholds_show_direction_number_and_unit(client, figures, leader):
     client.force_login(leader)
     html = client.get(SCORECARD, {"period": "2023S1"}).content.decode()
-    assert '<td class="nowrap">&gt; 95%</td>' in row(html, "MT03-TCDD-1T")
-    assert '<td class="nowrap">≥ 95%</td>' in row(html, "MT03-TCDD-5T")
-    assert '<td class="nowrap">≤ 12‰ trẻ đẻ sống</td>' in row(html, "MT01-TV1T")
-    assert '<td class="nowrap">&lt; 600/100.000 trẻ em</td>' in row(html, "MT06-TNTT")
+    threshold = '<td class="nowrap" data-label="Ngưỡng">'
+    assert f"{threshold}&gt; 95%</td>" in row(html, "MT03-TCDD-1T")
+    assert f"{threshold}≥ 95%</td>" in row(html, "MT03-TCDD-5T")
+    assert f"{threshold}≤ 12‰ trẻ đẻ sống</td>" in row(html, "MT01-TV1T")
+    assert f"{threshold}&lt; 600/100.000 trẻ em</td>" in row(html, "MT06-TNTT")
 
 
 def test_indicator_reported_by_some_communes_only_is_partial_with_counts(client, figures, leader):
@@ -212,8 +215,8 @@ def test_drill_down_lists_the_nine_districts_with_their_values(client, figures, 
         "482": "0.00",
         "483": "0.00",
     }
-    assert 'data-status="not_achieved"' in unit_row(body, "474")
-    assert 'data-status="achieved"' in unit_row(body, "483")
+    assert 'data-status="behind"' in unit_row(body, "474")
+    assert 'data-status="on_track"' in unit_row(body, "483")
     assert "?plan=tth-2023&amp;period=2023S1&amp;unit=478" in unit_row(body, "478")  # drill further
     assert data_value(unit_row(html, "46")) == "7.13"
 
@@ -251,7 +254,8 @@ def test_leader_sees_no_data_entry_links_but_a_coordinator_does(client, figures,
     client.force_login(leader)
     html = client.get(SCORECARD, {"period": "2023S1"}).content.decode()
     assert "/so-lieu/" not in html
-    assert "<input" not in html.replace('<input name="next"', "").replace('<input type="hidden"', "")
+    chrome = ('<input name="next"', '<input type="hidden"', '<input type="checkbox" id="nav-toggle"')
+    assert "<input" not in functools.reduce(lambda page, tag: page.replace(tag, ""), chrome, html)
     coordinator = make_user(Role.PROVINCE_COORDINATOR, unit_code="46", agency_code="SLDTBXH")
     client.force_login(coordinator)
     assert 'href="/so-lieu/"' in client.get(SCORECARD, {"period": "2023S1"}).content.decode()
@@ -277,10 +281,11 @@ def test_completeness_counts_values_entered_against_expected_and_completion_mark
         "482",
         "483",
     ]
-    # Sở Y tế supplies 15 of the plan's elements, 17 combos (two split rural/urban); 478 has 14 communes.
+    # Sở Y tế supplies 15 of the plan's elements, 17 combos (two split rural/urban, of which a commune
+    # reports its own area's only: 15 values); 478 has 14 communes.
     phu_vang = unit_row(table, "478")
-    assert 'data-agency="SYT" data-entered="34" data-expected="238"' in phu_vang  # 14×2 + 3×2 values
-    assert re.search(r'data-agency="SYT"[^>]*>34/238 <span class="mark"', phu_vang)
+    assert 'data-agency="SYT" data-entered="34" data-expected="210"' in phu_vang  # 14×2 + 3×2 values
+    assert re.search(r'data-agency="SYT"[^>]*>34/210 <span class="mark"', phu_vang)
     hue = unit_row(table, "474")
     assert re.search(
         r'data-agency="SLDTBXH" data-entered="1" data-expected="\d+">1/[\d.]+ <span class="muted"', hue
