@@ -36,15 +36,19 @@ setup: install
 
 run: setup
 	@echo "treem: http://$(HOST)/"
-	$(PY) manage.py runserver $(HOST)
+	DEBUG=1 $(PY) manage.py runserver $(HOST)
 
 test: install-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy treem
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy treem
 
 format: install-test
 	$(BIN)/ruff check --fix .

@@ -474,7 +474,13 @@ def time_page(plan, province, requests: int, runs: int) -> dict:
     path = f"/bang-theo-doi/?period=2023&unit={province.code}"
     cookie = signed_in_cookie(province)
     port = free_port()
-    env = {**os.environ, "DEBUG": "0", "STATIC_MANIFEST": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "STATIC_MANIFEST": "0",
+        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on the loopback: no redirect to HTTPS
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
     server_log = tempfile.NamedTemporaryFile("w+", prefix="treem-bench-server-", suffix=".log", delete=False)
     command = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=server_log, stderr=subprocess.STDOUT)

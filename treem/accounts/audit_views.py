@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -15,6 +15,9 @@ from treem.core.models import AuditAction
 
 from . import policy, selectors
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 PAGE_SIZE = 50
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 FIRST_YEAR, LAST_YEAR = 1900, 9998
@@ -22,7 +25,7 @@ CHANGE_MAX_LENGTH = 300
 BAD_DATE = _("Ngày không hợp lệ: hãy viết theo dạng dd/mm/yyyy (ví dụ 31/12/2023) hoặc yyyy-mm-dd.")
 
 
-def _date_field(label: str) -> forms.DateField:
+def _date_field(label: StrOrPromise) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=False,
@@ -45,7 +48,8 @@ class AuditFilterForm(forms.Form):
     object_id = forms.CharField(label=_("Mã đối tượng"), required=False, max_length=200)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for name in ("date_from", "date_to"):
             day = data.get(name)
             if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:

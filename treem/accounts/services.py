@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from rest_framework.authtoken.models import Token
 
 from treem.core import audit
 from treem.core.models import AuditAction
@@ -62,3 +63,37 @@ def change_user_access(
         new=new,
         summary=text + f"cơ quan {new['agency'] or '-'}",
     )
+
+
+@transaction.atomic
+def issue_api_token(user: User) -> Token:
+    """A new API token for `user`, replacing the one it had (a user has one token at a time)."""
+    Token.objects.filter(user=user).delete()
+    token = Token.objects.create(user=user)
+    audit.record_event(
+        AuditAction.API_TOKEN_CREATE,
+        actor=user,
+        object_kind="user",
+        object_id=user.get_username(),
+        province_code=province_of_user(user),
+        new={"created": token.created},
+        summary=f"{user.get_username()} tạo token API mới",
+    )
+    return token
+
+
+@transaction.atomic
+def revoke_api_token(user: User, *, by: User) -> bool:
+    """Delete `user`'s API token; False when it had none (nothing is recorded then)."""
+    deleted, _ = Token.objects.filter(user=user).delete()
+    if not deleted:
+        return False
+    audit.record_event(
+        AuditAction.API_TOKEN_REVOKE,
+        actor=by,
+        object_kind="user",
+        object_id=user.get_username(),
+        province_code=province_of_user(user),
+        summary=f"Thu hồi token API của {user.get_username()}",
+    )
+    return True

@@ -1,6 +1,7 @@
 """The audit log in the admin site: read-only (no adding, changing or deleting events)."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import AuditEvent
 
@@ -14,11 +15,11 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_select_related = ["actor"]
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
         return False

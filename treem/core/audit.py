@@ -18,7 +18,9 @@ from collections.abc import Mapping
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
+
+from django.db import models
 
 from .models import AuditAction, AuditEvent
 
@@ -81,7 +83,8 @@ def describe_scope(user: Any) -> str:
 
 
 def _clip(model_field: str, text: str) -> str:
-    return (text or "")[: AuditEvent._meta.get_field(model_field).max_length]
+    field = cast(models.CharField, AuditEvent._meta.get_field(model_field))  # every clipped field is text
+    return (text or "")[: field.max_length]
 
 
 def record_event(

@@ -9,6 +9,6 @@ class InputErrors(Exception):
     Each message is Vietnamese and names the place (file line, row, column or field).
     """
 
-    def __init__(self, messages: list[str]):
+    def __init__(self, messages: list[str]) -> None:
         self.messages = messages
         super().__init__("\n".join(messages))

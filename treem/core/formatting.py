@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.utils import translation
 from django.utils.formats import date_format, number_format
@@ -43,7 +43,8 @@ def format_threshold(indicator: Any) -> str:
     """'< 9,5 ‰ trẻ đẻ sống', '≥ 95%', '< 600/100.000 trẻ em': direction, threshold without trailing
     zeros, unit (a symbol unit is written against the number)."""
     threshold = Decimal(indicator.threshold)
-    places = max(0, -threshold.normalize().as_tuple().exponent)
+    exponent = cast(int, threshold.normalize().as_tuple().exponent)  # an int: a threshold is finite
+    places = max(0, -exponent)
     number = number_format(threshold, decimal_pos=places, force_grouping=True)
     unit = indicator.get_unit_display()
     return f"{symbol(indicator.direction)} {number}{' ' if unit[:1].isalpha() else ''}{unit}"

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils import formats
 
 from treem.core.periods import offered_periods, parse_period, period_label
+from treem.indicators.datavalues import Change
 from treem.indicators.models import (
     DEFAULT_COMBO,
     CategoryOptionCombo,
@@ -60,7 +61,7 @@ def entry_periods(scope: Scope) -> list[tuple[str, str]]:
     years = {y for year in plans.values_list("year", flat=True) for y in (year - 1, year)}
     named = Milestone.objects.filter(is_active=True, plan__in=plans).exclude(period="")
     codes = offered_periods(years, named.values_list("period", flat=True))
-    return [(code, f"{period_label(code)} ({code})") for code in codes]
+    return [(code, period_label(code)) for code in codes]
 
 
 def default_period(periods: list[tuple[str, str]], today: datetime.date | None = None) -> str | None:
@@ -200,7 +201,8 @@ def entry_grid(scope: Scope, agency: Agency, period: Period, unit: Administrativ
     """Rows = units at the elements' collection levels under `unit`; columns = the agency's elements ×
     their combos; each cell with its stored value and whether this scope may edit it."""
     elements = agency_elements(agency)
-    headers, columns = [], []
+    headers: list[ElementHeader] = []
+    columns: list[Column] = []
     for element in elements:
         combos = sorted(element.combos.all(), key=lambda c: (c.code != DEFAULT_COMBO, c.code))
         headers.append(ElementHeader(element, combos))
@@ -326,7 +328,7 @@ class ChangeRow:
     where: str
 
 
-def describe_changes(changes, limit: int = 1000) -> tuple[list[ChangeRow], int]:
+def describe_changes(changes: list[Change], limit: int = 1000) -> tuple[list[ChangeRow], int]:
     """The changes that do something (new, changed, deleted) with names, and how many were left out."""
     wanted = [c for c in changes if c.kind != "unchanged"]
     shown = wanted[:limit]

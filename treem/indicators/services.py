@@ -6,9 +6,10 @@ import itertools
 
 from django.db import transaction
 
+from treem.accounts.models import User
 from treem.core import audit
 from treem.core.models import AuditAction
-from treem.units.models import Agency
+from treem.units.models import AdministrativeUnit, Agency
 
 from .models import DEFAULT_COMBO, Category, CategoryOptionCombo, Completion, DataElement, ValidationRule
 from .periods import get_period
@@ -85,7 +86,7 @@ def load_validation_rules(rows: list[dict]) -> None:
 
 
 @transaction.atomic
-def mark_complete(user, agency, unit, period_code: str) -> Completion:
+def mark_complete(user: User, agency: Agency, unit: AdministrativeUnit, period_code: str) -> Completion:
     """The reporting entity's figures for the unit and period are complete (kept if already marked)."""
     completion, created = Completion.objects.get_or_create(
         agency=agency, unit=unit, period=get_period(period_code), defaults={"completed_by": user}
@@ -96,14 +97,16 @@ def mark_complete(user, agency, unit, period_code: str) -> Completion:
 
 
 @transaction.atomic
-def unmark_complete(agency, unit, period_code: str, *, user=None) -> None:
+def unmark_complete(
+    agency: Agency, unit: AdministrativeUnit, period_code: str, *, user: User | None = None
+) -> None:
     """Take the mark back; its history keeps who had marked it and when. `user` is who takes it back."""
     for completion in Completion.objects.filter(agency=agency, unit=unit, period__code=period_code):
         _record_completion(AuditAction.COMPLETION_UNMARK, user, completion, "Bỏ xác nhận hoàn thành số liệu")
         completion.delete()
 
 
-def _record_completion(action: str, user, completion: Completion, text: str) -> None:
+def _record_completion(action: str, user: User | None, completion: Completion, text: str) -> None:
     """The audit event of a mark or unmark, in the caller's transaction."""
     where = f"{completion.agency.code}/{completion.unit.code}/{completion.period.code}"
     marked = {

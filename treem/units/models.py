@@ -16,7 +16,7 @@ class UnitLevel(models.TextChoices):
     COMMUNE = "commune", _("Xã")
 
 
-class UnitQuerySet(models.QuerySet):
+class UnitQuerySet(models.QuerySet["AdministrativeUnit"]):
     def existing_during(self, start: datetime.date, end: datetime.date) -> UnitQuerySet:
         """Units that existed at any time from `start` to `end` (see AdministrativeUnit.exists_during)."""
         return self.filter(geometry.existing_during_q(start, end))

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Q, QuerySet
 
 from . import geometry
-from .models import AdministrativeUnit, Agency
+from .models import AdministrativeUnit, Agency, UnitQuerySet
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ class Scope:
 
     # --- querysets -------------------------------------------------------------------------------------
 
-    def units(self) -> QuerySet[AdministrativeUnit]:
+    def units(self) -> UnitQuerySet:
         units = AdministrativeUnit.objects.all()
         if self.all_provinces:
             return units
@@ -117,7 +117,9 @@ class Scope:
         return agencies.filter(Q(unit__path__startswith=self.province_path) | Q(unit__isnull=True))
 
 
-def unit_in_scope(scope: Scope, code: str, *, during: tuple[datetime.date, datetime.date] | None = None):
+def unit_in_scope(
+    scope: Scope, code: str, *, during: tuple[datetime.date, datetime.date] | None = None
+) -> AdministrativeUnit | None:
     """The unit with this GSO code if the scope sees it (and, given `during`, it existed then); else
     None, whether it does not exist or lies outside the scope."""
     if not isinstance(code, str) or not code:
@@ -133,3 +135,9 @@ def agency_in_scope(scope: Scope, code: str) -> Agency | None:
     if not isinstance(code, str) or not code:
         return None
     return scope.agencies().filter(code=code).first()
+
+
+def attached_scope(request: object) -> Scope:
+    """The Scope that accounts' middleware attached to the request as `request.scope`. Units may not import
+    accounts (where `policy.scope_of` reads it), so the views and API of units read it here."""
+    return cast(Scope, getattr(request, "scope"))  # noqa: B009 (an attribute HttpRequest does not declare)

@@ -25,8 +25,9 @@ def unit_tree(scope: Scope, query: str = "") -> list[UnitNode]:
         ancestor_codes = {code for m in matches for code in geometry.path_codes(m.path)}
         units = units.filter(code__in=ancestor_codes)
     nodes = {u.pk: UnitNode(u) for u in units}
-    roots = []
+    roots: list[UnitNode] = []
     for node in nodes.values():
-        parent = nodes.get(node.unit.parent_id)
+        parent_id = node.unit.parent_id
+        parent = nodes.get(parent_id) if parent_id is not None else None
         (parent.children if parent else roots).append(node)
     return roots

@@ -99,8 +99,13 @@ MATRIX: dict[str, list[Try]] = {
     "": [Try("/", row(SIGNED_IN, ok_status=302, no_role=200))],
     "dang-nhap/": [Try("/dang-nhap/", row(SIGNED_IN, anon=200))],
     "dang-xuat/": [Try("/dang-xuat/", row(SIGNED_IN, ok_status=405, anon=405))],
+    "tai-khoan/token/": [Try("/tai-khoan/token/", row(SIGNED_IN))],  # each user's own token only
     "i18n/setlang/": [Try("/i18n/setlang/", row(SIGNED_IN, ok_status=302, anon=302))],
     "ke-hoach/": [Try("/ke-hoach/", row(SIGNED_IN - {"national", "no_role"}, ok_status=302, other=200))],
+    # an officer's own agency page; roles reading every agency get the plan; a commune has no agency
+    "ke-hoach/nhiem-vu-cua-toi/": [
+        Try("/ke-hoach/nhiem-vu-cua-toi/", row(SIGNED_IN - {"no_role", "commune"}, ok_status=302))
+    ],
     "ke-hoach/<slug:code>/": [
         Try("/ke-hoach/tth-2023/", row(SEES_19903)),
         Try("/ke-hoach/dn-2023/", row(SEES_48)),
@@ -129,6 +134,9 @@ MATRIX: dict[str, list[Try]] = {
     ),
     "so-lieu/<str:agency>/<str:period>/<str:unit>/mau.xlsx": entry_tries("mau.xlsx"),
     "so-lieu/<str:agency>/<str:period>/<str:unit>/tai-len/": entry_tries("tai-len/", "post"),
+    "so-lieu/<str:agency>/<str:period>/<str:unit>/tai-len/<int:pk>/": [
+        Try(page + "tai-len/999999/", entry_row(set())) for page, _ in ENTRY_PAGES
+    ],
     "so-lieu/<str:agency>/<str:period>/<str:unit>/tai-len/<int:pk>/xac-nhan/": [
         Try(page + "tai-len/999999/xac-nhan/", entry_row(set()), "post") for page, _ in ENTRY_PAGES
     ],
@@ -161,6 +169,11 @@ MATRIX: dict[str, list[Try]] = {
         Try("/api/dataValueSets/?period=2023S1&orgUnit=490", api_row(SEES_48)),
         Try("/api/dataValueSets/?period=2023S1&orgUnit=99999", api_row(set())),
     ],
+    "api/dataValueSets": [  # the same endpoint without the trailing slash, as DHIS2 clients write it
+        Try("/api/dataValueSets?period=2023S1&orgUnit=478", api_row(SEES_478)),
+        Try("/api/dataValueSets?period=2023S1&orgUnit=490", api_row(SEES_48)),
+        Try("/api/dataValueSets?period=2023S1&orgUnit=99999", api_row(set())),
+    ],
     "api/evaluations/": [
         Try("/api/evaluations/?plan=tth-2023&period=2023&orgUnit=478", api_row(SEES_478)),
         Try("/api/evaluations/?plan=tth-2023&period=2023", api_row(SEES_474)),
@@ -168,6 +181,7 @@ MATRIX: dict[str, list[Try]] = {
         Try("/api/evaluations/?plan=tth-2023&period=2023&orgUnit=490", api_row(set())),
         Try("/api/evaluations/?plan=khong-co&period=2023", api_row(set())),
     ],
+    "api/token/": [Try("/api/token/", api_row(SIGNED_IN)), Try("/api/token/", api_row(set()), "delete")],
     "api/": [Try("/api/", api_row(SIGNED_IN))],
     "api/<drf_format_suffix:format>": [Try("/api/.json", api_row(SIGNED_IN))],
 }
