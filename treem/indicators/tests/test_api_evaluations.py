@@ -8,61 +8,9 @@ import pytest
 import yaml
 
 from treem.accounts.models import Role
-from treem.accounts.policy import EntryScope
-from treem.indicators.datavalues import ValueInput, import_values
 from treem.indicators.models import DataValue
 
-URL = "/api/dataValueSets/"
-
-
-def value_set(*rows: tuple) -> str:
-    """(element, unit, value) or (element, combo, unit, value) rows of period 2023S1, as dataValueSets JSON."""
-    values = []
-    for row in rows:
-        element, combo, unit, value = row if len(row) == 4 else (row[0], "default", *row[1:])
-        values.append(
-            {
-                "dataElement": element,
-                "categoryOptionCombo": combo,
-                "orgUnit": unit,
-                "period": "2023S1",
-                "value": value,
-            }
-        )
-    return json.dumps({"dataValues": values})
-
-
-def post(client, user, body: str, content_type: str = "application/json", query: str = ""):
-    client.force_login(user)
-    return client.post(URL + query, data=body, content_type=content_type)
-
-
-def stored() -> dict:
-    return {
-        (dv.element.code, dv.combo.code, dv.unit.code, dv.period.code): dv.value
-        for dv in DataValue.objects.select_related("element", "combo", "unit", "period")
-    }
-
-
-def seed(*rows: tuple) -> None:
-    """(element, unit, period, value) rows stored directly, bypassing any user's scope."""
-    summary = import_values(
-        [ValueInput(e, "default", u, p, v) for e, u, p, v in rows], user=None, scope=EntryScope(True)
-    )
-    assert not summary.conflicts
-
-
-@pytest.fixture
-def syt_reporter(make_user):
-    return make_user(Role.AGENCY_REPORTER, agency_code="SYT")
-
-
-@pytest.fixture
-def officer_478(make_user):
-    return make_user(Role.DISTRICT_OFFICER, "478")
-
-
-# --- POST: import ---------------------------------------------------------------------------------------------
+from .api_helpers import URL, post, value_set
 
 
 @pytest.mark.parametrize(
@@ -88,17 +36,6 @@ def test_bad_read_parameters_are_explained_in_vietnamese(client, officer_478, pa
 
 
 # --- evaluations ----------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def two_districts(db):
-    seed(
-        ("LIVE_BIRTHS", "19750", "2023S1", "400"),
-        ("NEONATAL_DEATHS", "19750", "2023S1", "3"),
-        ("LIVE_BIRTHS", "19903", "2023S1", "600"),
-        ("NEONATAL_DEATHS", "19903", "2023S1", "5"),
-        ("LIVE_BIRTHS", "19903", "2023S2", "650"),
-    )
 
 
 def test_evaluations_return_the_rate_from_summed_counts(client, make_user, two_districts):
