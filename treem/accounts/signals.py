@@ -32,32 +32,29 @@ def _account(username: str) -> User | None:
     return User.objects.select_related("unit", "agency__unit").filter(username=username).first()
 
 
-@receiver(user_logged_in, dispatch_uid="treem.audit.login")
-def record_login(sender: Any, request: Any = None, user: User | None = None, **kwargs: Any) -> None:
-    if user is None:
-        return
+def _record_session_event(action: str, user: User, verb: str) -> None:
     audit.record_event(
-        AuditAction.LOGIN,
+        action,
         actor=user,
         object_kind="user",
         object_id=user.get_username(),
         province_code=province_of_user(user),
-        summary=f"Đăng nhập: {user.get_username()}",
+        summary=f"{verb}: {user.get_username()}",
     )
+
+
+@receiver(user_logged_in, dispatch_uid="treem.audit.login")
+def record_login(sender: Any, request: Any = None, user: User | None = None, **kwargs: Any) -> None:
+    if user is None:
+        return
+    _record_session_event(AuditAction.LOGIN, user, "Đăng nhập")
 
 
 @receiver(user_logged_out, dispatch_uid="treem.audit.logout")
 def record_logout(sender: Any, request: Any = None, user: User | None = None, **kwargs: Any) -> None:
     if user is None or not getattr(user, "pk", None):
         return
-    audit.record_event(
-        AuditAction.LOGOUT,
-        actor=user,
-        object_kind="user",
-        object_id=user.get_username(),
-        province_code=province_of_user(user),
-        summary=f"Đăng xuất: {user.get_username()}",
-    )
+    _record_session_event(AuditAction.LOGOUT, user, "Đăng xuất")
 
 
 @receiver(user_login_failed, dispatch_uid="treem.audit.login_failed")
