@@ -5,6 +5,9 @@ SECRET_KEY    required to serve with DEBUG off (50+ characters); commands and te
               throw-away key
 DEBUG         "1"/"true" for development only (`make run` sets it); off unless asked for
 ALLOWED_HOSTS comma-separated
+REDIS_URL     redis://host:6379/0: Celery's broker and results (a worker and beat run the background work);
+              unset, a task runs at once where it is called (`make run`, tests)
+EMAIL_URL     smtp://user:password@host:587/?tls=True (dj-email-url); unset, mail is printed on the console
 Production: see "Production settings" in README.md (secure cookies, HSTS, SSL redirect, proxy header,
 session idle time, API token lifetime, Content-Security-Policy).
 """
@@ -16,6 +19,8 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -71,6 +76,7 @@ INSTALLED_APPS = [
     "treem.indicators",
     "treem.plans",
     "treem.entry",
+    "treem.reporting",
     "treem.dashboard",
     "treem.demo",
 ]
@@ -151,6 +157,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # An upload checked and waiting for confirmation may be confirmed for this many hours; then it must be
 # uploaded again, and `manage.py purge_staged_imports` deletes it.
 TREEM_STAGED_IMPORT_HOURS = int(os.environ.get("TREEM_STAGED_IMPORT_HOURS", "24"))
+# Reporting reminders (docs/reporting.md): the "before" reminder this many days ahead of a deadline, and
+# overdue reminders only this many days after it (a long-closed round mails nobody).
+TREEM_REMINDER_DAYS_BEFORE = int(os.environ.get("TREEM_REMINDER_DAYS_BEFORE", "7"))
+TREEM_REMINDER_OVERDUE_DAYS = int(os.environ.get("TREEM_REMINDER_OVERDUE_DAYS", "30"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -244,6 +254,9 @@ STATICFILES_FINDERS = [
     "treem.dashboard.staticfinders.PlotlyFinder",  # plotly.min.js from the installed plotly package
 ]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Attachments (treem.core.storage.private_storage): a directory no URL leads to, never under STATIC_ROOT or
+# MEDIA_ROOT; a file is sent only by a view that checks the user's scope first.
+TREEM_PRIVATE_FILES_DIR = Path(os.environ.get("TREEM_PRIVATE_FILES_DIR", str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -275,6 +288,49 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Background work: Celery (treem/celery.py) on Redis. Without REDIS_URL there is no broker: a task runs
+# at once in the process that calls it and its errors propagate to the caller (`make run`, tests).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_RESULT_BACKEND = REDIS_URL
+    CELERY_TASK_ALWAYS_EAGER = False
+else:
+    CELERY_BROKER_URL = "memory://"
+    CELERY_TASK_ALWAYS_EAGER = True
+    CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_SERIALIZER = "json"  # arguments are plain values (ids, codes), never model instances
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# `celery -A treem beat` sends these; the task names are the contract with the apps that define them.
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "treem.reporting.tasks.send_reminders",
+        "schedule": crontab(hour=7, minute=0),  # every day at 07:00, CELERY_TIMEZONE (Asia/Ho_Chi_Minh)
+    },
+}
+
+# Email, from EMAIL_URL (dj-email-url: smtp://, submission://, console:, …); unset, mail is printed on the
+# console. A slow mail server gives up after EMAIL_TIMEOUT seconds instead of holding a worker.
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+if EMAIL_URL:
+    _email = dj_email_url.parse(EMAIL_URL)
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email["EMAIL_HOST"]
+    EMAIL_PORT = _email["EMAIL_PORT"]
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+    EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+    EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+    EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"] or 30
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "treem <no-reply@treem.local>")
+# The address of the site as users reach it, without a trailing slash: links in emails (reminders) start here.
+TREEM_SITE_URL = os.environ.get("TREEM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,11 @@ else compares roles. The Scope itself (units.scope) is plain data: subtree, prov
 | commune officer       | its commune                 | none                               | figures of its commune |
 | no role, or no area   | nothing                     | nothing                            | none   |
 
+Reporting (treem.reporting): `reports_for` are the bodies whose submissions a user fills in and hands in
+(an agency reporter: its agency; a district officer: its district's People's Committee; a coordinator or
+administrator: its own office); `can_review_reports` (coordinators and administrators) accepts, returns
+and reopens the submissions of its province. Leaders and the national role read them.
+
 A province-wide role needs an area (`User.unit`, any unit of its province): a new user has no access until
 an administrator gives it a role and an area.
 """
@@ -26,12 +31,12 @@ from typing import Any
 from django.http import HttpRequest
 
 from treem.units import geometry
-from treem.units.models import AdministrativeUnit
+from treem.units.models import AdministrativeUnit, Agency, AgencyKind
 from treem.units.scope import EntryScope, Scope
 
 from .models import Role
 
-__all__ = ["EntryScope", "Scope", "scope_for", "scope_of", "audit_province"]
+__all__ = ["EntryScope", "Scope", "scope_for", "scope_of", "audit_province", "body_entry_scope"]
 
 PROVINCE_WIDE_ROLES = {Role.ADMIN, Role.PROVINCE_COORDINATOR, Role.LEADER}
 PLAN_MANAGERS = {Role.ADMIN, Role.PROVINCE_COORDINATOR}
@@ -50,24 +55,26 @@ def scope_for(user: Any) -> Scope:
     if user.is_superuser and (role == Role.NONE or (role == Role.ADMIN and unit is None)):
         return Scope(
             user.pk, role, all_provinces=True, agency_ids=None, entry=EntryScope(True),
-            can_manage_plans=True, can_read_audit=True,
+            can_manage_plans=True, can_read_audit=True, can_review_reports=True,
         )  # fmt: skip
     if role == Role.NATIONAL:
         return Scope(user.pk, role, all_provinces=True, agency_ids=None)
     if role in PROVINCE_WIDE_ROLES and unit is not None:
         province = _province_path(unit)
         manager = role in PLAN_MANAGERS
+        # A coordinator reports for its own office too (the office is one of the bodies that owe reports).
+        own_office = frozenset([user.agency_id]) if manager and user.agency_id else frozenset()
         return Scope(
             user.pk, role, unit_path=province, province_path=province, agency_ids=None,
             entry=EntryScope(manager, province), can_manage_plans=manager, can_read_audit=manager,
+            reports_for=own_office, can_review_reports=manager,
         )  # fmt: skip
     if role == Role.AGENCY_REPORTER and user.agency is not None and user.agency.unit is not None:
         agency = user.agency
-        suppliers = frozenset([agency.pk, *agency.groups.values_list("pk", flat=True)])
-        area = agency.unit.path
         return Scope(
-            user.pk, role, unit_path=area, province_path=_province_path(agency.unit),
-            agency_ids=frozenset([agency.pk]), entry=EntryScope(True, area, suppliers),
+            user.pk, role, unit_path=agency.unit.path, province_path=_province_path(agency.unit),
+            agency_ids=frozenset([agency.pk]), entry=body_entry_scope(agency),
+            reports_for=frozenset([agency.pk]),
         )  # fmt: skip
     if role in (Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER) and unit is not None:
         agencies: frozenset[int] = frozenset()
@@ -76,9 +83,22 @@ def scope_for(user: Any) -> Scope:
             agencies = frozenset({*unit.agencies.values_list("pk", flat=True), *own})
         return Scope(
             user.pk, role, unit_path=unit.path, province_path=_province_path(unit),
-            agency_ids=agencies, entry=EntryScope(True, unit.path),
+            agency_ids=agencies, entry=EntryScope(True, unit.path), reports_for=agencies,
         )  # fmt: skip
     return Scope(user.pk, role)
+
+
+def body_entry_scope(agency: Agency) -> EntryScope:
+    """The figures a body enters and reports: a district People's Committee every element in its district;
+    another body the elements it (or a group it belongs to) supplies, in its area; a body without an area
+    (a ministry) none. The same rule gives an agency reporter its entry rights and tells which figures an
+    accepted submission locks."""
+    if agency.unit is None:
+        return EntryScope(False)
+    if agency.kind == AgencyKind.DISTRICT_COMMITTEE:
+        return EntryScope(True, agency.unit.path)
+    suppliers = frozenset([agency.pk, *agency.groups.values_list("pk", flat=True)])
+    return EntryScope(True, agency.unit.path, suppliers)
 
 
 def scope_of(request: HttpRequest | Any) -> Scope:

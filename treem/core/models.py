@@ -34,6 +34,16 @@ class AuditAction(models.TextChoices):
     LOCKOUT = "lockout", _("Tạm khóa tài khoản")
     API_TOKEN_CREATE = "api_token_create", _("Tạo token API")
     API_TOKEN_REVOKE = "api_token_revoke", _("Thu hồi token API")
+    REPORT_SAVE = "report_save", _("Lưu báo cáo")
+    REPORT_SUBMIT = "report_submit", _("Gửi báo cáo")
+    REPORT_ACCEPT = "report_accept", _("Tiếp nhận báo cáo")
+    REPORT_RETURN = "report_return", _("Trả lại báo cáo")
+    REPORT_REOPEN = "report_reopen", _("Mở lại báo cáo đã tiếp nhận")
+    ATTACHMENT_ADD = "attachment_add", _("Đính kèm tệp")
+    ATTACHMENT_REMOVE = "attachment_remove", _("Gỡ tệp đính kèm")
+    CONSOLIDATED_EDIT = "consolidated_edit", _("Sửa dự thảo báo cáo tổng hợp")
+    CONSOLIDATED_ISSUE = "consolidated_issue", _("Ban hành báo cáo tổng hợp")
+    REMINDER_SEND = "reminder_send", _("Gửi nhắc hạn báo cáo")
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -30,6 +30,7 @@ DEFAULTS: dict[str, int] = {
     "TREEM_MAX_API_BODY_BYTES": 10 * MB,  # a province's values for a year are ~2 MB of JSON
     "TREEM_MAX_UPLOAD_BYTES": 10 * MB,  # an uploaded file (the Excel template)
     "TREEM_UPLOAD_BACKGROUND_BYTES": 512 * 1024,  # larger uploads are read by a background job
+    "TREEM_MAX_ATTACHMENT_BYTES": 10 * MB,  # one attached file (treem.core.filetypes): a scanned PDF, a photo
     "TREEM_MAX_ZIP_ENTRIES": 200,
     "TREEM_MAX_ZIP_TOTAL_BYTES": 100 * MB,  # declared uncompressed size of the whole archive
     "TREEM_MAX_XML_PART_BYTES": 20 * MB,  # one worksheet, uncompressed

@@ -30,7 +30,7 @@ from treem.accounts import policy
 from treem.accounts.models import User
 from treem.core.transactions import Contended, run_in_transaction
 
-from . import bulk, rule_check, validation, write_lock
+from . import bulk, locks, rule_check, validation, write_lock
 from .models import DEFAULT_COMBO, DataValue
 from .resolver import COMMENT_MAX_LENGTH, LEVEL_NAMES, Catalogue, ElementInfo, Resolver
 from .value_audit import record_import
@@ -127,9 +127,10 @@ def _check_and_write(
     # Rules between elements are checked over the rows that are valid on their own, so one pass names
     # every problem of the file.
     rule_check.check_rules(resolved, rules, summary)
+    existing = _existing_values(resolved)
+    _check_locks(resolved, existing, resolver, summary)
     if summary.conflicts:
         return summary
-    existing = _existing_values(resolved)
     rule_check.check_seen(resolved, existing, summary)
     if summary.conflicts:
         return summary
@@ -145,6 +146,36 @@ def _check_and_write(
         else:
             record_import(summary, resolver.units, resolved, existing, to_create, to_update, to_delete, user)
     return summary
+
+
+def _changes(row: Resolved, current: Stored | None) -> bool:
+    """Whether writing the row changes what is stored (its value, or its comment when one is given)."""
+    if current is None:
+        return row.value is not None
+    if row.value is None or row.value != current.value:
+        return True
+    return row.input.comment is not None and row.input.comment != current.comment
+
+
+def _check_locks(
+    resolved: list[Resolved], existing: dict[CellIds, Stored], resolver: Resolver, summary: ImportSummary
+) -> None:
+    """A conflict for every input that would change a cell an app above the engine has locked (an accepted
+    report). Sending a locked value again unchanged is no change, so a re-import of the same file passes."""
+    changing = [
+        r for r in resolved if _changes(r, existing.get((r.element_id, r.combo_id, r.unit_id, r.period.id)))
+    ]
+    elements = {info.element.pk: info.element for info in resolver.catalogue.elements.values()}
+    paths = {unit.pk: unit.path for unit in resolver.units.values()}
+    cells = [
+        locks.Cell(
+            r.element_id, elements[r.element_id].supplier_id, paths[r.unit_id], r.period.start_date,
+            r.period.end_date,
+        )  # fmt: skip
+        for r in changing
+    ]
+    for index, reason in sorted(locks.locked(cells).items()):
+        summary.conflicts.append(Message(changing[index].input.where, "value", reason))
 
 
 def _plan(

@@ -60,3 +60,17 @@ def lock_cells(cells: Iterable[tuple[int, int]]) -> None:
             _LOCK_IN_ORDER.format(function="pg_advisory_xact_lock"),
             [sorted(cell_key(u, p) for u, p in cells)],
         )
+
+
+def lock_periods(period_ids: Iterable[int]) -> None:
+    """Hold off every write of these periods until the current transaction ends, after the writes already
+    running have committed (they hold the periods' shared locks). Accepting a report takes them, so no
+    write of its figures slips in between the check and the acceptance."""
+    if connection.vendor != "postgresql":
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("lock_periods() must run inside the transaction")
+    keys = sorted(period_key(p) for p in set(period_ids))
+    if keys:
+        with connection.cursor() as cursor:
+            cursor.execute(_LOCK_IN_ORDER.format(function="pg_advisory_xact_lock"), [keys])

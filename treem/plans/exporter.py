@@ -110,6 +110,7 @@ def export_plan(plan: Plan) -> dict:
                 "date": m.date.isoformat(),
                 "kind": m.kind,
                 "period": m.period or None,
+                "data_window": m.data_window,
                 "description": m.description,
                 "reporters": _agencies(m.reporters.all()),
                 "via": _agency(m.via),

@@ -190,6 +190,15 @@ class MilestoneKind(models.TextChoices):
     CONSOLIDATED_REPORT = "consolidated_report", _("Báo cáo tổng hợp")
 
 
+class DataWindow(models.TextChoices):
+    """Which days a report's figures count. Statistical figures use the period's calendar dates; an
+    administrative report under Decree 09/2019/NĐ-CP counts from 15/12 of the year before to 14/6 (six
+    months) or 14/12 (the year)."""
+
+    CALENDAR = "calendar", _("Theo kỳ lịch")
+    ADMINISTRATIVE = "administrative", _("Kỳ báo cáo hành chính (Nghị định 09/2019/NĐ-CP)")
+
+
 class Milestone(PlanItem):
     """A deadline: who reports what to whom, by which date."""
 
@@ -197,6 +206,9 @@ class Milestone(PlanItem):
     date = models.DateField(_("hạn"))
     kind = models.CharField(_("loại"), max_length=30, choices=MilestoneKind.choices)
     period = models.CharField(_("kỳ báo cáo"), max_length=10, blank=True)  # DHIS2 period id, e.g. 2023S1
+    data_window = models.CharField(
+        _("thời gian lấy số liệu"), max_length=20, choices=DataWindow.choices, default=DataWindow.CALENDAR
+    )
     description = models.TextField(_("nội dung"))
     reporters = models.ManyToManyField(
         "units.Agency", related_name="reporting_milestones", verbose_name=_("đơn vị báo cáo")

@@ -182,6 +182,7 @@ PLAN_SCHEMA = {
                     "date": DATE,
                     "kind": {"enum": ["implementation_plan", "report", "consolidated_report"]},
                     "period": PERIOD,
+                    "data_window": {"enum": ["calendar", "administrative"]},
                     "description": TEXT,
                     "reporters": {"type": "array", "minItems": 1, "items": AGENCY_REF},
                     "via": {"oneOf": [{"type": "null"}, AGENCY_REF]},

@@ -24,6 +24,7 @@ from treem.units.models import AdministrativeUnit, Agency
 
 from .models import FundingSource, Indicator, LegalBasis, Milestone, Plan, Solution, Target, Task
 from .plan_schema import PLAN_SCHEMA
+from .signals import plan_loaded
 
 _Item = TypeVar("_Item", bound=models.Model)
 
@@ -286,6 +287,7 @@ def load_plan(path: Path, *, actor: User | None = None) -> PlanLoadResult:
                 "date": _date(m["date"]),
                 "kind": m["kind"],
                 "period": m.get("period") or "",
+                "data_window": m.get("data_window") or "calendar",
                 "description": m["description"],
                 "via": agency(m.get("via")),
                 "source": m.get("source") or "",
@@ -297,6 +299,7 @@ def load_plan(path: Path, *, actor: User | None = None) -> PlanLoadResult:
     for m in data["milestones"]:
         milestones[m["code"]].reporters.set(agency_list(m["reporters"]))
         milestones[m["code"]].recipients.set(agency_list(m["recipients"]))
+    plan_loaded.send(sender=Plan, plan=plan)
     _record_load(result, actor)
     return result
 

@@ -55,6 +55,10 @@ class Scope:
     entry: EntryScope = field(default_factory=lambda: EntryScope(False))
     can_manage_plans: bool = False
     can_read_audit: bool = False
+    # Reporting: the bodies whose submissions this scope fills in and submits, and whether it reviews
+    # (accepts, returns, reopens) the submissions of the bodies it sees.
+    reports_for: frozenset[int] = frozenset()
+    can_review_reports: bool = False
 
     # --- what it reaches -----------------------------------------------------------------------------
 
