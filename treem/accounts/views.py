@@ -1,4 +1,4 @@
-"""Where a signed-in user lands; the user's own API token."""
+"""The user's own API token (where a signed-in user lands: dashboard.views.home)."""
 
 from typing import Any
 
@@ -15,16 +15,7 @@ from rest_framework.authtoken.models import Token
 
 from .authentication import token_expires_at
 from .models import User
-from .policy import scope_of
 from .services import issue_api_token, revoke_api_token
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    if not scope_of(request).has_access:
-        # A new account: nothing to show until an administrator gives it a role and an area.
-        return render(request, "accounts/no_access.html", status=200)
-    return redirect("plans:list")
 
 
 @never_cache  # the page shows a new key once: no copy of it in any cache

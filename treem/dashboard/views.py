@@ -16,7 +16,8 @@ from treem.core.periods import parse_period, period_label
 from treem.indicators.models import Period
 from treem.indicators.periods import find_period
 from treem.plans.models import Indicator, Plan
-from treem.units.models import AdministrativeUnit
+from treem.reporting import selectors as reporting
+from treem.units.models import AdministrativeUnit, Agency
 
 from . import charts, selectors
 from .completeness import completeness
@@ -144,5 +145,49 @@ def chart(request: HttpRequest, indicator_code: str) -> HttpResponse:
             "by_unit_chart": charts.to_html(charts.by_unit_figure(indicator, by_unit)),
             "over_time_chart": charts.to_html(charts.over_time_figure(indicator, series)),
             "series": series,
+        },
+    )
+
+
+# --- the home page -------------------------------------------------------------------------------------
+
+
+@dataclass
+class BoardCard:
+    """A compact board of a plan for the home page: per round, how many bodies are late, missing,
+    returned, on time, due."""
+
+    plan: Plan
+    rounds: list[reporting.RoundSummary]
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Where every signed-in user lands: what its bodies owe next (returned first, with the reviewer's
+    comment), its tasks and their last reported status; a province-wide role sees its plan's board in
+    brief; the national role and commune officers get their ways in."""
+    scope = scope_of(request)
+    if not scope.has_access:
+        # A new account: nothing to show until an administrator gives it a role and an area.
+        return render(request, "accounts/no_access.html", status=200)
+    plans_seen = selectors.plans(scope)
+    plan = plans_seen.first()
+    own_bodies = list(Agency.objects.filter(pk__in=scope.reports_for).order_by("code"))
+    own_tasks = [(body, reporting.own_tasks(plan, body)) for body in own_bodies] if plan is not None else []
+    board_card = None
+    if plan is not None and scope.agency_ids is None and scope.province_path is not None:
+        board_card = BoardCard(plan, reporting.board_summary(reporting.board(scope, plan)))
+    return render(
+        request,
+        "dashboard/home.html",
+        {
+            "scope": scope,
+            "plan": plan,
+            "owed": reporting.owed_by(scope),
+            "own_tasks": own_tasks,
+            "board_card": board_card,
+            "reads_boards": scope.agency_ids is None,
+            "other_plans": list(plans_seen[:100]) if scope.province_path is None else [],
+            "can_review": reporting.may_review(scope),
         },
     )
