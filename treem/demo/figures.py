@@ -20,10 +20,12 @@ import math
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 from treem.accounts import policy
 from treem.core.periods import parse_period
 from treem.indicators.datavalues import ImportSummary, Message, ValueInput, import_values
+from treem.indicators.models import DataValue
 from treem.plans.metadata import plan_elements
 from treem.plans.models import Plan
 from treem.units import areas
@@ -125,12 +127,43 @@ def load_demo_figures(plan: Plan) -> ImportSummary:
             elements, communes, demo_periods(plan.year), rng
         )
     ]
-    summary = import_values(inputs, user=None, scope=policy.EntryScope(True), check_outliers=False)
+    # Values already stored as generated are left out of the import and counted as unchanged: once a demo
+    # report is accepted its figures are locked, and the engine refuses any write to a locked cell, even
+    # one that would change nothing.
+    stored = _stored_values(plan)
+    changed = [
+        i for i in inputs if stored.get((i.element, i.combo, i.unit, i.period)) != (i.value, i.comment)
+    ]
+    summary = (
+        import_values(changed, user=None, scope=policy.EntryScope(True), check_outliers=False)
+        if changed
+        else ImportSummary(dry_run=False)
+    )
+    summary.ignored += len(inputs) - len(changed)
     for code in sorted(unmodelled_elements(elements)):
         summary.warnings.append(
             Message("", "dataElement", f"không có mẫu số liệu minh họa cho {code}; bỏ qua")
         )
     return summary
+
+
+def _stored_values(plan: Plan) -> dict[tuple[str, str, str, str], tuple[str, str]]:
+    """The province's stored commune values of the demo periods: (element, combo, unit, period) →
+    (value as the generator writes it, comment)."""
+    rows = DataValue.objects.filter(
+        unit__path__startswith=plan.province.path,
+        unit__level=UnitLevel.COMMUNE,
+        period__code__in=demo_periods(plan.year),
+    ).values_list("element__code", "combo__code", "unit__code", "period__code", "value", "comment")
+    return {
+        (element, combo, unit, period): (_plain(value), comment)
+        for element, combo, unit, period, value, comment in rows
+    }
+
+
+def _plain(value: Decimal) -> str:
+    """A stored value as the generator writes it: a whole number without decimals."""
+    return str(int(value)) if value == value.to_integral_value() else str(value)
 
 
 def unmodelled_elements(elements) -> set[str]:

@@ -11,6 +11,7 @@ from treem.accounts.models import Role, User
 from treem.units.models import AdministrativeUnit, Agency
 
 DEMO_PASSWORD = "TreEm@Hue2023"
+DEMO_EMAIL_DOMAIN = "treem.local"
 USERNAMES = {
     Role.ADMIN: "quantri",
     Role.PROVINCE_COORDINATOR: "dieuphoi",
@@ -90,12 +91,18 @@ def demo_users(province_code: str, owner_code: str) -> list[DemoUser]:
     return users
 
 
+def demo_email(username: str) -> str:
+    """A demo user's e-mail address (a reserved-looking domain: reminders to it go nowhere real)."""
+    return f"{username}@{DEMO_EMAIL_DOMAIN}"
+
+
 @transaction.atomic
 def create_demo_users(province_code: str, owner_code: str) -> list[tuple[DemoUser, User]]:
     created = []
     for spec in demo_users(province_code, owner_code):
         user, _ = User.objects.get_or_create(username=spec.username)
         user.first_name = spec.full_name
+        user.email = demo_email(spec.username)
         user.role = spec.role
         user.unit = AdministrativeUnit.objects.filter(code=spec.unit_code).first() if spec.unit_code else None
         user.agency = Agency.objects.filter(code=spec.agency_code).first() if spec.agency_code else None

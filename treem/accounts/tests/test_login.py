@@ -144,7 +144,11 @@ def test_load_demo_creates_one_user_per_role(db):
     run_load_demo()
 
     demo = User.objects.filter(username__in=DEMO_LOGINS)
-    assert User.objects.count() == before + len(Role) - 1  # every role but "no role yet"
+    # every role but "no role yet", plus one demo reporter per body that owes a report (`bc-<code>`)
+    body_reporters = User.objects.filter(is_demo=True, username__startswith="bc-")
+    assert User.objects.count() == before + len(Role) - 1 + body_reporters.count()
+    assert body_reporters.exists()
+    assert all(u.agency_id is not None for u in body_reporters)
     assert sorted(u.role for u in demo) == sorted(r for r in Role.values if r != Role.NONE)
     assert {u.username: u.role for u in demo} == DEMO_LOGINS
     assert [u.username for u in User.objects.filter(is_staff=True)] == ["quantri"]

@@ -1,32 +1,48 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from treem.accounts.models import Role
 from treem.core.formatting import format_count
 from treem.demo.figures import load_demo_figures
+from treem.demo.rounds import load_demo_rounds
 from treem.demo.users import DEMO_PASSWORD, create_demo_users
 from treem.plans.models import Plan
 
 
 class Command(BaseCommand):
     help = (
-        "Tạo dữ liệu minh họa (DEMO): người dùng cho mỗi vai trò và số liệu chỉ tiêu minh họa "
-        "(ghi chú 'DEMO') cho các xã của tỉnh. Chỉ dùng cho máy thử nghiệm; chạy lại không thay đổi gì."
+        "Tạo dữ liệu minh họa (DEMO): người dùng cho mỗi vai trò, số liệu chỉ tiêu minh họa "
+        "(ghi chú 'DEMO') cho các xã của tỉnh và báo cáo của các đơn vị ở các đợt báo cáo đã qua hạn. "
+        "Chỉ dùng cho máy thử nghiệm; chạy lại không thay đổi gì."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--plan", default=None, help="plan code (default: the newest plan)")
-        parser.add_argument("--no-figures", action="store_true", help="demo users only, no demo figures")
+        parser.add_argument(
+            "--no-figures", action="store_true", help="demo users only, no demo figures (nor reports)"
+        )
+        parser.add_argument("--no-rounds", action="store_true", help="no demo reports of the bodies")
 
-    def handle(self, *args, plan, no_figures, **options):
+    def handle(self, *args, plan, no_figures, no_rounds, **options):
         plan_obj = Plan.objects.filter(code=plan).first() if plan else Plan.objects.order_by("-year").first()
         if plan_obj is None:
             raise CommandError("Chưa có kế hoạch nào; chạy load_plan trước.")
         users = create_demo_users(plan_obj.province.code, plan_obj.owner.code)
         if not no_figures:
             self._load_figures(plan_obj)
+            # after the figures: accepting a report locks the figures it carries
+            if not no_rounds:
+                coordinator = next(u for spec, u in users if spec.role == Role.PROVINCE_COORDINATOR)
+                rounds = load_demo_rounds(plan_obj, coordinator)
+                self.stdout.write(
+                    f"Báo cáo minh họa (DEMO) của các đơn vị: {format_count(rounds.created)} tạo mới, "
+                    f"{format_count(rounds.unchanged)} không đổi."
+                )
         self.stdout.write("\nTài khoản minh họa (DEMO) — mật khẩu chung: " + DEMO_PASSWORD)
         for spec, user in users:
             scope = user.agency or user.unit or ""
             self.stdout.write(f"  {spec.username:<10} {user.get_role_display():<32} {scope}")
+        if not no_figures and not no_rounds:
+            self.stdout.write("  bc-<mã đơn vị>  cán bộ báo cáo của từng đơn vị, ví dụ bc-sgddt, bc-ubnd-476")
         self.stdout.write("")
 
     def _load_figures(self, plan: Plan) -> None:
