@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.utils.translation import gettext, ngettext, override
+from django.utils.translation import gettext, ngettext, override, pgettext
 from django.utils.translation.template import templatize
 
 LOCALE_DIR = settings.BASE_DIR / "treem" / "locale" / "en" / "LC_MESSAGES"
@@ -31,6 +31,7 @@ GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy"}
 class Entry:
     msgid: str = ""
     msgid_plural: str | None = None
+    context: str | None = None  # msgctxt: the same Vietnamese with another meaning (pgettext)
     msgstrs: list[str] = field(default_factory=list)
     flags: set[str] = field(default_factory=set)
     obsolete: bool = False
@@ -62,7 +63,9 @@ def read_po(path: Path) -> list[Entry]:
                     entry.msgstrs[-1] += _unquote(line)
             else:
                 keyword, value = line.split(" ", 1)
-                if keyword == "msgid":
+                if keyword == "msgctxt":
+                    current, entry.context = "msgctxt", _unquote(value)
+                elif keyword == "msgid":
                     current, entry.msgid = "msgid", _unquote(value)
                 elif keyword == "msgid_plural":
                     current, entry.msgid_plural = "msgid_plural", _unquote(value)
@@ -166,7 +169,9 @@ def test_the_shipped_mo_gives_every_translation_of_the_po():
     stale = []
     with override("en"):
         for entry in messages():
-            if entry.msgid_plural:
+            if entry.context is not None:
+                got = [pgettext(entry.context, entry.msgid)]
+            elif entry.msgid_plural:
                 got = [ngettext(entry.msgid, entry.msgid_plural, n) for n in (1, 2)]
             else:
                 got = [gettext(entry.msgid)]
