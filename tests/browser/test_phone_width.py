@@ -20,6 +20,13 @@ PAGES = {
     "scorecard-commune": "/bang-theo-doi/?period=2023S1&unit=19903",
     "agency": "/ke-hoach/tth-2023/co-quan/SYT/",
     "entry": "/so-lieu/SYT/2023S1/19903/",
+    "home": "/",
+    "reports": "/bao-cao/",
+    "round": "/bao-cao/tth-2023/M-2023-05-25/",
+    "submission-form": "/bao-cao/tth-2023/M-2023-05-25/SLDTBXH/",  # the coordinator's own office
+    "board": "/bao-cao/tth-2023/bang/",
+    "task-progress": "/bao-cao/tth-2023/nhiem-vu/",
+    "consolidated": "/bao-cao/tth-2023/M-2023-12-05/tong-hop/",
 }
 
 
