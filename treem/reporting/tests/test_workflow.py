@@ -253,13 +253,13 @@ def test_every_step_writes_its_audit_event(users, rnd):
 def test_a_step_whose_audit_fails_is_undone_with_it(users, rnd, monkeypatch):
     """The event is written in the step's transaction: when anything fails after it, neither stays."""
     submission = submitted(users["reporter"], rnd, "SYT")
-    real_event = services._event
+    real_event = services.submission_event
 
     def event_then_fail(*args, **kwargs):
         real_event(*args, **kwargs)
         raise RuntimeError("failed after the event was written")
 
-    monkeypatch.setattr(services, "_event", event_then_fail)
+    monkeypatch.setattr(services, "submission_event", event_then_fail)
     with pytest.raises(RuntimeError):
         services.do_accept(users["coordinator"], submission)
 
