@@ -48,6 +48,16 @@ if not SECRET_KEY:
         if DEBUG
         else "throw-away-" + base64.urlsafe_b64encode(os.urandom(48)).decode()
     )
+# Encryption at rest (treem.core.crypto): comma-separated Fernet keys, newest first (new values are encrypted
+# with the first; any of them opens old ones). Generate one with
+# `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`. Required when
+# deployed; unset otherwise, a local key is derived from SECRET_KEY.
+TREEM_ENCRYPTION_KEYS = [
+    k.strip() for k in os.environ.get("TREEM_ENCRYPTION_KEYS", "").split(",") if k.strip()
+]
+# The key of blind indexes (searchable HMACs of encrypted names): 32+ random characters, required when
+# deployed, and NEVER rotated casually (every stored index would have to be recomputed from the plain text).
+TREEM_BLIND_INDEX_KEY = os.environ.get("TREEM_BLIND_INDEX_KEY", "")
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -77,6 +87,7 @@ INSTALLED_APPS = [
     "treem.plans",
     "treem.entry",
     "treem.reporting",
+    "treem.cases",
     "treem.dashboard",
     "treem.demo",
 ]
