@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     DISTRICT_OFFICER = "district_officer", _("Cán bộ cấp huyện")
     COMMUNE_OFFICER = "commune_officer", _("Cán bộ cấp xã")
     LEADER = "leader", _("Lãnh đạo (chỉ xem)")
+    CASE_MANAGER = "case_manager", _("Quản lý trường hợp cấp tỉnh")
 
 
 class User(AbstractUser):

@@ -10,6 +10,7 @@ else compares roles. The Scope itself (units.scope) is plain data: subtree, prov
 | admin                 | its province                | its province's and national bodies | plans, figures of the province |
 | province coordinator  | its province                | its province's and national bodies | plans, figures of the province |
 | leader                | its province                | its province's and national bodies | none   |
+| case manager          | its province                | its province's and national bodies | cases of the province |
 | agency reporter       | its agency's area           | its own agency                     | its agency's figures in its area |
 | district officer      | its district subtree        | its district's People's Committee  | figures of its district |
 | commune officer       | its commune                 | none                               | figures of its commune |
@@ -19,6 +20,11 @@ Reporting (treem.reporting): `reports_for` are the bodies whose submissions a us
 (an agency reporter: its agency; a district officer: its district's People's Committee; a coordinator or
 administrator: its own office); `can_review_reports` (coordinators and administrators) accepts, returns
 and reopens the submissions of its province. Leaders and the national role read them.
+
+Cases (treem.cases): `case_path` is the subtree whose case and child records a user reads and works on: a
+commune officer its commune, a district officer its district, a province case manager its province.
+Everyone else (agency reporters, leaders, coordinators, administrators, the national role) has none and
+sees case figures only in aggregate, small counts suppressed.
 
 A province-wide role needs an area (`User.unit`, any unit of its province): a new user has no access until
 an administrator gives it a role and an area.
@@ -38,7 +44,7 @@ from .models import Role
 
 __all__ = ["EntryScope", "Scope", "scope_for", "scope_of", "audit_province", "body_entry_scope"]
 
-PROVINCE_WIDE_ROLES = {Role.ADMIN, Role.PROVINCE_COORDINATOR, Role.LEADER}
+PROVINCE_WIDE_ROLES = {Role.ADMIN, Role.PROVINCE_COORDINATOR, Role.LEADER, Role.CASE_MANAGER}
 PLAN_MANAGERS = {Role.ADMIN, Role.PROVINCE_COORDINATOR}
 NO_ACCESS = Scope()
 
@@ -68,6 +74,7 @@ def scope_for(user: Any) -> Scope:
             user.pk, role, unit_path=province, province_path=province, agency_ids=None,
             entry=EntryScope(manager, province), can_manage_plans=manager, can_read_audit=manager,
             reports_for=own_office, can_review_reports=manager,
+            case_path=province if role == Role.CASE_MANAGER else None,
         )  # fmt: skip
     if role == Role.AGENCY_REPORTER and user.agency is not None and user.agency.unit is not None:
         agency = user.agency
@@ -84,6 +91,7 @@ def scope_for(user: Any) -> Scope:
         return Scope(
             user.pk, role, unit_path=unit.path, province_path=_province_path(unit),
             agency_ids=agencies, entry=EntryScope(True, unit.path), reports_for=agencies,
+            case_path=unit.path,
         )  # fmt: skip
     return Scope(user.pk, role)
 

@@ -20,6 +20,7 @@ USERNAMES = {
     Role.DISTRICT_OFFICER: "huyen",
     Role.COMMUNE_OFFICER: "xa",
     Role.NATIONAL: "trunguong",
+    Role.CASE_MANAGER: "truonghop",
 }
 
 
@@ -56,6 +57,12 @@ def demo_users(province_code: str, owner_code: str) -> list[DemoUser]:
             owner_code,
         ),
         DemoUser(USERNAMES[Role.LEADER], "Lê Văn Minh (DEMO)", Role.LEADER, province_code),
+        DemoUser(
+            USERNAMES[Role.CASE_MANAGER],
+            "Ngô Thị Mai — Quản lý trường hợp (DEMO)",
+            Role.CASE_MANAGER,
+            province_code,
+        ),
         DemoUser(USERNAMES[Role.NATIONAL], "Đỗ Thị Thu — Cục Trẻ em (DEMO)", Role.NATIONAL),
     ]
     if supplier:

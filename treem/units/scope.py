@@ -59,6 +59,9 @@ class Scope:
     # (accepts, returns, reopens) the submissions of the bodies it sees.
     reports_for: frozenset[int] = frozenset()
     can_review_reports: bool = False
+    # Cases (treem.cases): the unit subtree whose case and child records this scope reads (None: none;
+    # roles without it see case figures only in aggregate, small counts suppressed).
+    case_path: str | None = None
 
     # --- what it reaches -----------------------------------------------------------------------------
 

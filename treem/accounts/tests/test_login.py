@@ -135,6 +135,7 @@ DEMO_LOGINS = {
     "huyen": Role.DISTRICT_OFFICER,
     "xa": Role.COMMUNE_OFFICER,
     "trunguong": Role.NATIONAL,
+    "truonghop": Role.CASE_MANAGER,
 }
 
 

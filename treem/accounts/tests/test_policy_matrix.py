@@ -27,6 +27,7 @@ USERS = {
     "admin": (Role.ADMIN, "46", None, {"is_staff": True, "is_superuser": True}),
     "coordinator": (Role.PROVINCE_COORDINATOR, "46", "SLDTBXH", {}),
     "leader": (Role.LEADER, "46", None, {}),
+    "case_manager": (Role.CASE_MANAGER, "46", None, {}),  # reads the province like a leader; cases too
     "reporter": (Role.AGENCY_REPORTER, None, "SYT", {}),  # a provincial department: the whole province
     "district": (Role.DISTRICT_OFFICER, "478", "UBND-478", {}),  # Huyện Phú Vang
     "commune": (Role.COMMUNE_OFFICER, "19903", None, {}),  # Xã Phú Thuận, in 478
@@ -35,7 +36,7 @@ USERS = {
 ROLES = [ANON, *USERS]
 SIGNED_IN = set(USERS)
 
-PROVINCE_46 = {"admin", "coordinator", "leader"}  # province-wide roles of 46
+PROVINCE_46 = {"admin", "coordinator", "leader", "case_manager"}  # province-wide roles of 46
 SEES_474 = PROVINCE_46 | {"national", "reporter"}  # another district than the officers'
 SEES_478 = SEES_474 | {"district"}
 SEES_19903 = SEES_478 | {"commune"}

@@ -1,0 +1,43 @@
+"""Writing the case access log: every read of a case or child record (page, API, export, print) and every
+change appends one AccessEvent (treem.cases.models), in the same transaction as the change it records.
+
+`record_access` is called by treem.cases.selectors for reads and by treem.cases.services for changes;
+nothing else writes the log and nothing in the application edits or deletes it. The request id and client
+address come from treem.core.audit.current_request (empty outside a request).
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.db import models
+
+from treem.core.audit import current_request, province_of
+
+from .models import AccessAction, AccessEvent, Case
+
+
+def _clip(name: str, text: str) -> str:
+    field = cast(models.CharField, AccessEvent._meta.get_field(name))  # every clipped field is text
+    return (text or "")[: field.max_length]
+
+
+def record_access(actor: Any, action: AccessAction | str, case: Case, what: str) -> AccessEvent:
+    """Append one event: `actor` did `action` on `case` (and its child); `what` says, briefly, which
+    fields were shown or changed (never their values)."""
+    if action not in AccessAction.values:
+        raise ValueError(f"unknown access action {action!r}")
+    acting = actor if actor is not None and getattr(actor, "pk", None) else None
+    request = current_request()
+    return AccessEvent.objects.create(
+        actor=acting,
+        actor_name=_clip("actor_name", acting.get_username() if acting is not None else ""),
+        action=action,
+        case_id=case.pk,
+        case_code=case.code,
+        child_id=case.child_id,
+        what=_clip("what", what),
+        province_code=province_of(case.commune.path),
+        request_id=request.request_id if request else "",
+        ip=request.ip if request else None,
+    )
