@@ -22,8 +22,8 @@ Prints figures; not a test, asserts no timing.
 from __future__ import annotations
 
 import argparse
-import gc
 import datetime
+import gc
 import io
 import math
 import os
