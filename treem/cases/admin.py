@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import AccessEvent, Case, StepRecord
+from .models import AccessEvent, Case, Child, StepRecord
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -20,6 +20,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(Child)
+class ChildAdmin(ReadOnlyAdmin):
+    """Nothing that names the child: the name (encrypted) and its search fingerprint are left out."""
+
+    list_display = ["pk", "sex", "commune", "created_at", "is_demo"]
+    list_filter = ["is_demo"]
+    fields = ["sex", "commune", "created_at", "is_demo"]
+    list_select_related = ["commune"]
 
 
 @admin.register(Case)
