@@ -14,7 +14,7 @@ and `delete` refuse). Events are written by treem.cases.access.record_access.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, NoReturn
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from treem.core.crypto import EncryptedTextField
+from treem.core.models import AppendOnlyModel
 
 from .procedure import Procedure
 
@@ -181,20 +182,7 @@ class AccessAction(models.TextChoices):
     PRINT = "print", _("In biểu mẫu")
 
 
-class AccessEventQuerySet(models.QuerySet):
-    """Reads only: bulk updates and deletions are refused."""
-
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AccessLogIsAppendOnly(APPEND_ONLY)
-
-    def delete(self) -> NoReturn:
-        raise AccessLogIsAppendOnly(APPEND_ONLY)
-
-    update.__dict__["queryset_only"] = True
-    delete.__dict__["queryset_only"] = True
-
-
-class AccessEvent(models.Model):
+class AccessEvent(AppendOnlyModel):
     """Who opened or changed which case or child record, when, and what was shown or changed. The record
     is named by id (no foreign key), so the log outlives anything it names."""
 
@@ -217,8 +205,6 @@ class AccessEvent(models.Model):
     request_id = models.CharField(_("mã yêu cầu"), max_length=64, blank=True)
     ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
 
-    objects = AccessEventQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["province_code", "-created_at"], name="access_province_time")]
@@ -229,11 +215,6 @@ class AccessEvent(models.Model):
         when = f"{self.created_at:%Y-%m-%d %H:%M} " if self.created_at else ""
         return f"{when}{self.actor_name or '-'} {self.action} {self.case_code or self.child_id}".strip()
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AccessLogIsAppendOnly(APPEND_ONLY)
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AccessLogIsAppendOnly(APPEND_ONLY)
+    @classmethod
+    def refusal(cls) -> Exception:
+        return AccessLogIsAppendOnly(APPEND_ONLY)

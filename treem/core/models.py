@@ -46,14 +46,14 @@ class AuditAction(models.TextChoices):
     REMINDER_SEND = "reminder_send", _("Gửi nhắc hạn báo cáo")
 
 
-class AuditEventQuerySet(models.QuerySet):
-    """Reads only: bulk updates and deletions are refused."""
+class AppendOnlyQuerySet(models.QuerySet):
+    """Reads only: bulk updates and deletions are refused with the model's own error."""
 
     def update(self, **kwargs: Any) -> NoReturn:
-        raise AuditLogIsAppendOnly(APPEND_ONLY)
+        raise self.model.refusal()
 
     def delete(self) -> NoReturn:
-        raise AuditLogIsAppendOnly(APPEND_ONLY)
+        raise self.model.refusal()
 
     # Django's `queryset_only` flag keeps both off the manager; set through __dict__, as mypy does not
     # let a function take attributes.
@@ -61,7 +61,31 @@ class AuditEventQuerySet(models.QuerySet):
     delete.__dict__["queryset_only"] = True
 
 
-class AuditEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """A log whose rows are only ever added (the audit log; cases' access log): saving an existing row,
+    deleting one, and the queryset's bulk update and delete raise `refusal()`."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise self.refusal()
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise self.refusal()
+
+    @classmethod
+    def refusal(cls) -> Exception:
+        """The error a change or deletion raises (each log names its own)."""
+        raise NotImplementedError
+
+
+class AuditEvent(AppendOnlyModel):
     created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -83,8 +107,6 @@ class AuditEvent(models.Model):
     request_id = models.CharField(_("mã yêu cầu"), max_length=64, blank=True)
     ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
 
-    objects = AuditEventQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["province_code", "-created_at"], name="audit_province_time")]
@@ -95,11 +117,6 @@ class AuditEvent(models.Model):
         when = f"{self.created_at:%Y-%m-%d %H:%M} " if self.created_at else ""
         return f"{when}{self.actor_name or '-'} {self.action} {self.object_id}".strip()
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AuditLogIsAppendOnly(APPEND_ONLY)
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AuditLogIsAppendOnly(APPEND_ONLY)
+    @classmethod
+    def refusal(cls) -> Exception:
+        return AuditLogIsAppendOnly(APPEND_ONLY)
