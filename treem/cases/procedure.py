@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from treem.core.errors import InputErrors
 from treem.core.schema_messages import schema_errors
 from treem.core.workdays import add_hours, add_working_days
-from treem.core.yamlfile import load_with_lines
+from treem.core.yamlfile import read_mapping_file
 
 from .procedure_schema import PROCEDURE_SCHEMA, TOP_LISTS, content_errors
 
@@ -330,20 +329,7 @@ class Procedure:
 def read_procedure(path: Path) -> Procedure:
     """Check a procedure file and build it; raise InputErrors with every problem, building nothing."""
     name = path.name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputErrors([f"Không đọc được tệp {name}: {exc}"]) from exc
-    try:
-        data, lines = load_with_lines(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", dòng {mark.line + 1}" if mark else ""
-        raise InputErrors(
-            [f"{name}{where}: không phải YAML/JSON hợp lệ ({getattr(exc, 'problem', exc)})."]
-        ) from exc
-    if not isinstance(data, dict):
-        raise InputErrors([f"{name}: tệp quy trình phải là một bảng khóa–giá trị."])
+    data, lines = read_mapping_file(path, "quy trình")
     errors = schema_errors(data, PROCEDURE_SCHEMA, lines, name) or content_errors(data, lines, name)
     if errors:
         raise InputErrors(errors)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
+
+from .errors import InputErrors
 
 
 class PlainLoader(yaml.SafeLoader):
@@ -35,6 +38,28 @@ def load_with_lines(text: str) -> tuple[Any, dict[tuple, int]]:
     if node is not None:
         walk(node, ())
     return yaml.load(text, Loader=PlainLoader), lines
+
+
+def read_mapping_file(path: Path, kind: str) -> tuple[dict, dict[tuple, int]]:
+    """A data file (a plan, a procedure) read as a mapping with the line of every value; InputErrors in
+    Vietnamese, naming the file and line, when it cannot be read, is not YAML/JSON or is not a mapping.
+    `kind` names the file in the message ("kế hoạch", "quy trình")."""
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputErrors([f"Không đọc được tệp {name}: {exc}"]) from exc
+    try:
+        data, lines = load_with_lines(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", dòng {mark.line + 1}" if mark else ""
+        raise InputErrors(
+            [f"{name}{where}: không phải YAML/JSON hợp lệ ({getattr(exc, 'problem', exc)})."]
+        ) from exc
+    if not isinstance(data, dict):
+        raise InputErrors([f"{name}: tệp {kind} phải là một bảng khóa–giá trị."])
+    return data, lines
 
 
 def format_path(path: tuple) -> str:

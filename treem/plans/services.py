@@ -9,7 +9,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-import yaml
 from django.db import models, transaction
 
 from treem.accounts.models import User
@@ -17,7 +16,7 @@ from treem.core import audit
 from treem.core.errors import InputErrors
 from treem.core.models import AuditAction
 from treem.core.schema_messages import schema_errors
-from treem.core.yamlfile import format_path, line_of, load_with_lines
+from treem.core.yamlfile import format_path, line_of, read_mapping_file
 from treem.indicators import services as indicator_services
 from treem.indicators.expressions import ExpressionError, parse
 from treem.units.models import AdministrativeUnit, Agency
@@ -47,20 +46,7 @@ def ref_code(ref: Any) -> str | None:
 def read_plan_file(path: Path) -> dict:
     """Parse and check a plan file; raise InputErrors with every problem (path, line, what is wrong)."""
     name = path.name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputErrors([f"Không đọc được tệp {name}: {exc}"]) from exc
-    try:
-        data, lines = load_with_lines(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", dòng {mark.line + 1}" if mark else ""
-        raise InputErrors(
-            [f"{name}{where}: không phải YAML/JSON hợp lệ ({getattr(exc, 'problem', exc)})."]
-        ) from exc
-    if not isinstance(data, dict):
-        raise InputErrors([f"{name}: tệp kế hoạch phải là một bảng khóa–giá trị."])
+    data, lines = read_mapping_file(path, "kế hoạch")
     errors = schema_errors(data, PLAN_SCHEMA, lines, name)
     if not errors:
         errors = _content_errors(data, lines, name)
