@@ -8,56 +8,19 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from treem.accounts.policy import Scope
-from treem.core import deadlines
 from treem.core.sql import Epoch
 from treem.plans.models import Milestone
 from treem.units.models import Agency, AgencyKind
 
 from .models import ReportingRound, Submission
-from .timeliness import Kind, Timeliness
 
 AGENCY_FIELDS = tuple(f.attname for f in Agency._meta.concrete_fields)
-RETURNED = Timeliness(Kind.RETURNED)
-
-
-class RoundClock:
-    """`timeliness()` at one round with the deadline's end and the status of a report not handed in
-    worked out once: the same results without the time-zone work per cell."""
-
-    def __init__(self, deadline: datetime.date, now: datetime.datetime) -> None:
-        self.zone = deadlines.local_zone()
-        self.deadline, self.end = deadline, deadlines.deadline_end(deadline)
-        self.end_epoch = self.end.timestamp()
-        left = (deadline - timezone.localtime(now, self.zone).date()).days
-        self.unsent = (
-            Timeliness(Kind.DUE, max(left, 0)) if now < self.end else Timeliness(Kind.MISSING, -left)
-        )
-        self.known: dict[tuple[int, bool], Timeliness] = {}
-
-    def status(self, state: str, first: datetime.datetime | float | None) -> Timeliness:
-        """`first`: the first hand-in, as a datetime or as seconds since the epoch (board reads)."""
-        if state == "returned":
-            return RETURNED
-        if first is None or state == "draft":
-            return self.unsent
-        epoch = first.timestamp() if isinstance(first, datetime.datetime) else first
-        on_time = epoch < self.end_epoch
-        late = (
-            0
-            if on_time
-            else max(0, (datetime.datetime.fromtimestamp(epoch, self.zone).date() - self.deadline).days)
-        )
-        key = (late, state == "accepted")
-        if key not in self.known:
-            self.known[key] = Timeliness(Kind.ON_TIME if on_time else Kind.LATE, late, accepted=key[1])
-        return self.known[key]
 
 
 def visible_bodies(scope: Scope) -> frozenset[int] | None:
-    """The bodies whose submissions the scope reads (None: every body), as `selectors.sees_body` says."""
+    """The bodies whose submissions the scope reads (None: every body: the province-wide and national
+    roles); `selectors.sees_body` asks it for one body, the board filters by it in SQL."""
     if not scope.has_access:
         return frozenset()
     return None if scope.agency_ids is None else scope.agency_ids | scope.reports_for

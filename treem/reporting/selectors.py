@@ -27,7 +27,7 @@ from .models import (
     SubmissionState,
     TaskProgress,
 )
-from .timeliness import Kind, Timeliness, timeliness
+from .timeliness import Kind, RoundClock, Timeliness, timeliness
 
 
 def owed_bodies(milestone: Milestone) -> list[Agency]:
@@ -56,11 +56,8 @@ def round_in_scope(scope: Scope, plan_code: str, round_code: str) -> ReportingRo
 
 def sees_body(scope: Scope, agency: Agency) -> bool:
     """Whether the scope reads this body's submissions (its plan already known to be in scope)."""
-    if not scope.has_access:
-        return False
-    if scope.agency_ids is None:  # province-wide and national roles
-        return True
-    return agency.pk in scope.agency_ids or agency.pk in scope.reports_for
+    visible = board_reads.visible_bodies(scope)
+    return visible is None or agency.pk in visible
 
 
 def may_report_for(scope: Scope, agency: Agency) -> bool:
@@ -143,9 +140,7 @@ def board(scope: Scope, plan: Plan, *, now: datetime.datetime | None = None) -> 
     rounds = list(rounds_of(plan))
     bodies, owed = board_reads.owing_bodies(rounds, visible)
     submissions = board_reads.submissions_at(rounds, visible)
-    columns = [
-        (rnd, owed[rnd.milestone_id], board_reads.RoundClock(rnd.milestone.date, now)) for rnd in rounds
-    ]
+    columns = [(rnd, owed[rnd.milestone_id], RoundClock(rnd.milestone.date, now)) for rnd in rounds]
     rows = []
     for body in sorted(bodies.values(), key=lambda a: (a.kind != "department", a.code)):
         cells: list[Cell | None] = []

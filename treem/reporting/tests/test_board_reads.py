@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime
 from zoneinfo import ZoneInfo
 
-from treem.reporting.board_reads import RoundClock
-from treem.reporting.timeliness import timeliness
+from treem.reporting.timeliness import RoundClock, timeliness
 
 HUE = ZoneInfo("Asia/Ho_Chi_Minh")
 UTC = datetime.UTC
