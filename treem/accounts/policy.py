@@ -105,7 +105,8 @@ def body_entry_scope(agency: Agency) -> EntryScope:
         return EntryScope(False)
     if agency.kind == AgencyKind.DISTRICT_COMMITTEE:
         return EntryScope(True, agency.unit.path)
-    suppliers = frozenset([agency.pk, *agency.groups.values_list("pk", flat=True)])
+    # `.all()`, not values_list: a caller that prefetched the groups (reporting.locks) reads no more rows.
+    suppliers = frozenset([agency.pk, *(group.pk for group in agency.groups.all())])
     return EntryScope(True, agency.unit.path, suppliers)
 
 

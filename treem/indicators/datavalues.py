@@ -169,7 +169,10 @@ def _check_locks(
     paths = {unit.pk: unit.path for unit in resolver.units.values()}
     cells = [
         locks.Cell(
-            r.element_id, elements[r.element_id].supplier_id, paths[r.unit_id], r.period.start_date,
+            r.element_id,
+            elements[r.element_id].supplier_id,
+            paths[r.unit_id],
+            r.period.start_date,
             r.period.end_date,
         )  # fmt: skip
         for r in changing

@@ -73,6 +73,12 @@ def draft_documents(report: ConsolidatedReport) -> tuple[bytes, bytes]:
     return consolidated_docx(content), annex_xlsx(content)
 
 
+def draft_document(report: ConsolidatedReport, kind: str) -> bytes:
+    """One document of a draft, built now: "docx" (the report) or "xlsx" (its annex)."""
+    render = consolidated_docx if kind == "docx" else annex_xlsx
+    return render(content_of(report))
+
+
 def stored(report: ConsolidatedReport, kind: str) -> bytes | None:
     """The file (docx, xlsx, pdf) kept when the report was issued; None for a draft or a missing PDF."""
     field = getattr(report, kind)

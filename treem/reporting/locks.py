@@ -33,6 +33,7 @@ def _accepted() -> list[_Frozen]:
         Submission.objects.filter(state=SubmissionState.ACCEPTED)
         .exclude(round__milestone__period="")
         .select_related("round__milestone", "agency__unit")
+        .prefetch_related("agency__groups")  # body_entry_scope reads them: one query, not one per report
     )
     for submission in accepted:
         _kind, start, end = period_dates(submission.round.milestone.period)

@@ -181,7 +181,7 @@ def download_docx(request: HttpRequest, plan: str, round: str) -> HttpResponse:
     report = consolidated.report_of(_round(request, plan, round))
     data = _stored(report, "docx")
     if data is None:
-        data = consolidated.draft_documents(report)[0]
+        data = consolidated.draft_document(report, "docx")
     return _file_response(data, consolidated.filename(report, "docx"), DOCX)
 
 
@@ -191,7 +191,7 @@ def download_xlsx(request: HttpRequest, plan: str, round: str) -> HttpResponse:
     report = consolidated.report_of(_round(request, plan, round))
     data = _stored(report, "xlsx")
     if data is None:
-        data = consolidated.draft_documents(report)[1]
+        data = consolidated.draft_document(report, "xlsx")
     return _file_response(data, consolidated.filename(report, "xlsx"), XLSX)
 
 
@@ -204,7 +204,7 @@ def download_pdf(request: HttpRequest, plan: str, round: str) -> HttpResponse:
     report = consolidated.report_of(rnd)
     data = _stored(report, "pdf")
     if data is None:
-        docx_bytes = _stored(report, "docx") or consolidated.draft_documents(report)[0]
+        docx_bytes = _stored(report, "docx") or consolidated.draft_document(report, "docx")
         try:
             data = docx_to_pdf(docx_bytes)
         except PdfError as error:
