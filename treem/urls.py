@@ -17,6 +17,8 @@ urlpatterns = [
     path("bang-theo-doi/", include("treem.dashboard.urls")),
     path("bao-cao/", include("treem.reporting.urls")),
     path("nhat-ky/", include("treem.accounts.audit_urls")),
+    path("ho-so/", include("treem.cases.urls")),
+    path("tai-khoan/xac-thuc/", include("treem.accounts.otp_urls")),
     path("api/", include("treem.api_urls")),
     path("admin/", admin.site.urls),
 ]

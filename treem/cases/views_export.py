@@ -1,0 +1,7 @@
+"""Placeholder: being written."""
+
+from django.http import Http404
+
+
+def export_cases(request, **kwargs):  # type: ignore[no-untyped-def]
+    raise Http404
