@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "simple_history",
     "treem.accounts.vendor_apps.AxesConfig",  # axes, named in Vietnamese
     "csp",
+    "django_otp",  # the second factor of the roles that open case records (treem.accounts.otp)
+    "treem.accounts.otp_apps.TOTPConfig",  # django_otp.plugins.otp_totp, named in Vietnamese
     "treem.core",
     "treem.units",
     "treem.accounts",
@@ -105,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a second factor in this session
     "treem.accounts.middleware.attach_scope",
     "treem.accounts.middleware.renew_idle_session",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -192,6 +195,18 @@ LOGOUT_REDIRECT_URL = "login"
 # Sessions end SESSION_COOKIE_AGE seconds after the last request (treem.accounts.middleware.renew_idle_session
 # renews a signed-in session at most once a minute, instead of SESSION_SAVE_EVERY_REQUEST's write per request).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(30 * 60)))
+# Roles that open case records (commune and district officers, case managers) must verify a second factor
+# (TOTP) before any case page (docs/second-factor.md), and their sessions end after this many seconds idle
+# (or SESSION_COOKIE_AGE, if shorter).
+TREEM_CASE_IDLE_SECONDS = int(os.environ.get("TREEM_CASE_IDLE_SECONDS", str(30 * 60)))
+# The name authenticator apps show beside the account; a wrong code makes the next try wait 1, 2, 4, 8 … s.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "treem")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin site never shows a device's key (nor its QR code)
+# Case counts from 1 to TREEM_SMALL_COUNT - 1 are shown as "< N" outside case management (treem.cases.selectors).
+TREEM_SMALL_COUNT = int(os.environ.get("TREEM_SMALL_COUNT", "5"))
+# The largest case list exported to Excel at once (a longer one must be filtered first).
+TREEM_CASE_EXPORT_LIMIT = int(os.environ.get("TREEM_CASE_EXPORT_LIMIT", "5000"))
 # API tokens (`Authorization: Token …`) expire this many days after they were made; owners revoke theirs.
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))
 
@@ -291,7 +306,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "treem API",
-    "DESCRIPTION": "Kế hoạch bảo vệ, chăm sóc trẻ em: units, agencies, plans (read); data values (DHIS2 dataValueSets, read and write); target evaluations.",
+    "DESCRIPTION": "Kế hoạch bảo vệ, chăm sóc trẻ em: units, agencies, plans (read); data values (DHIS2 dataValueSets, read and write); target evaluations; child protection cases (records within the case scope, counts with small numbers suppressed).",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

@@ -1,4 +1,7 @@
-"""The user's own API token (where a signed-in user lands: dashboard.views.home)."""
+"""The user's own API token (where a signed-in user lands: dashboard.views.home).
+
+A role that opens case records reaches this page only after its second factor (treem.accounts.otp): its
+token is always made in a verified session, and the case API accepts it (docs/second-factor.md)."""
 
 from typing import Any
 
@@ -15,11 +18,13 @@ from rest_framework.authtoken.models import Token
 
 from .authentication import token_expires_at
 from .models import User
+from .otp import case_factor_required
 from .services import issue_api_token, revoke_api_token
 
 
 @never_cache  # the page shows a new key once: no copy of it in any cache
 @login_required
+@case_factor_required
 @require_http_methods(["GET", "POST"])
 def api_token(request: HttpRequest) -> HttpResponse:
     """The signed-in user's API token: when it was made and expires; make a new one (its key is shown

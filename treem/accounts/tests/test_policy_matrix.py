@@ -18,6 +18,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from treem.accounts.models import Role
+from treem.accounts.testing_otp import sign_in_with_factor
 
 ANON = "anonymous"
 # role name → (Role, unit code, agency code, extra fields)
@@ -42,6 +43,8 @@ SEES_478 = SEES_474 | {"district"}
 SEES_19903 = SEES_478 | {"commune"}
 SEES_48 = {"national", "coordinator_48"}
 ENTERS = {"admin", "coordinator", "reporter", "district", "commune", "coordinator_48"}
+# Roles that open case records: signed in WITH the second factor (treem.accounts.otp), as they work.
+CASE_ROLES = {"commune", "district", "case_manager"}
 NO_ENTRY = SIGNED_IN - ENTERS
 
 LOGIN = "login"  # a redirect to the sign-in page
@@ -101,6 +104,12 @@ MATRIX: dict[str, list[Try]] = {
     "dang-nhap/": [Try("/dang-nhap/", row(SIGNED_IN, anon=200))],
     "dang-xuat/": [Try("/dang-xuat/", row(SIGNED_IN, ok_status=405, anon=405))],
     "tai-khoan/token/": [Try("/tai-khoan/token/", row(SIGNED_IN))],  # each user's own token only
+    # the second factor: only the roles that open case records have one (others: a missing page)
+    "tai-khoan/xac-thuc/": [Try("/tai-khoan/xac-thuc/", row(CASE_ROLES))],
+    "tai-khoan/xac-thuc/thiet-lap/": [
+        Try("/tai-khoan/xac-thuc/thiet-lap/", row(CASE_ROLES)),
+        Try("/tai-khoan/xac-thuc/thiet-lap/?next=https://evil.example/", row(CASE_ROLES)),
+    ],
     "i18n/setlang/": [Try("/i18n/setlang/", row(SIGNED_IN, ok_status=302, anon=302))],
     "ke-hoach/": [Try("/ke-hoach/", row(SIGNED_IN - {"national", "no_role"}, ok_status=302, other=200))],
     # an officer's own agency page; roles reading every agency get the plan; a commune has no agency
@@ -222,9 +231,11 @@ MATRIX[ADMIN_PREFIX] = [
 ]
 
 # Apps above accounts bring the rows of their own pages (they import Try and row from here).
+from treem.cases.tests import matrix_rows as case_rows  # noqa: E402
 from treem.reporting.tests import matrix_rows  # noqa: E402
 
 MATRIX.update(matrix_rows.ROWS)
+MATRIX.update(case_rows.ROWS)
 
 
 def url_patterns(patterns=None, prefix: str = "") -> list[str]:
@@ -248,10 +259,16 @@ def test_every_url_pattern_has_a_row():
 
 @pytest.fixture
 def client_for(client, make_user):
+    """A client signed in as `role`: case roles with a verified second factor, others with the password."""
+
     def make(role: str):
         if role != ANON:
             db_role, unit, agency, extra = USERS[role]
-            client.force_login(make_user(db_role, unit, agency, **extra))
+            user = make_user(db_role, unit, agency, **extra)
+            if role in CASE_ROLES:
+                sign_in_with_factor(client, user)
+            else:
+                client.force_login(user)
         return client
 
     return make
