@@ -4,12 +4,12 @@ python-docx builds every property of every paragraph and run through generic chi
 order, which made the consolidated report slow (≈ 800 runs). The frame in `decree30` instead formats one
 prototype of each kind of block with python-docx, once per process, and copies it (`copy.deepcopy` of an
 lxml element runs in C), then adds the text the way python-docx's `Run.text` does. The XML written is
-the same as building each block with python-docx.
+the same as building each block with python-docx. (`set_child` and the schema orders of properties
+moved to treem.core.wordfile with the rest of the frame.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from copy import deepcopy
 from typing import TypeVar
 
@@ -17,7 +17,6 @@ from docx.document import Document as DocxDocument
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.text.run import CT_R
-from docx.oxml.xmlchemy import BaseOxmlElement
 from lxml import etree
 
 SECT_PR = qn("w:sectPr")
@@ -25,22 +24,6 @@ XML_SPACE = qn("xml:space")
 BREAKS = ("\t", "\r", "\n")  # python-docx writes these as <w:tab/> and <w:br/>, not in <w:t>
 
 Element = TypeVar("Element", bound=etree._Element)
-
-# The schema order of the children of w:tblPr and w:pPr (ECMA-376 §17.4.60, §17.3.1.26): Word refuses a
-# file whose properties are out of order.
-TBLPR_ORDER = (
-    "w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
-    "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd",
-    "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange",
-)  # fmt: skip
-PPR_ORDER = (
-    "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl", "w:numPr",
-    "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku",
-    "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
-    "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
-    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
-    "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
-)  # fmt: skip
 
 
 def copy_of(prototype: Element) -> Element:
@@ -78,14 +61,3 @@ def append_block(document: DocxDocument, element: etree._Element) -> None:
         last.addprevious(element)
     else:
         body.append(element)
-
-
-def set_child(parent: BaseOxmlElement, child: BaseOxmlElement, sequence: Sequence[str]) -> None:
-    """Replaces `parent`'s child of the same tag, keeping the schema order Word insists on."""
-    tag = child.tag
-    for existing in parent.findall(tag):
-        parent.remove(existing)
-    names = list(sequence)
-    prefixed = next(name for name in names if qn(name) == tag)
-    successors = names[names.index(prefixed) + 1 :]
-    parent.insert_element_before(child, *successors)

@@ -8,47 +8,53 @@ the text, 12 pt for "Nơi nhận:", 11 pt for the recipients).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from functools import cache
-from io import BytesIO
 
 import docx
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.oxml.table import CT_Row
 from docx.oxml.text.paragraph import CT_P
-from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Length, Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
-from docx.text.run import Run
 
-from .blocks import PPR_ORDER, TBLPR_ORDER, append_block, copy_of, last_run, set_child, set_text
+from treem.core.wordfile import (
+    BODY_SIZE,
+    CELL_MARGIN_MM,
+    HEADER_INDENT_MM,
+    HEADER_WIDTHS_MM,
+    MOTTO,
+    NATIONAL_TITLE,
+    TABLE_SIZE,
+    TEXT_WIDTH_MM,
+    add_run,
+    bare_table,
+    clean,
+    header_line,
+    national_title,
+    rule,
+    set_borders,
+    set_fonts,
+    set_indent,
+    set_page,
+    set_widths,
+    tight,
+    to_bytes,
+)
+
+from .blocks import append_block, copy_of, last_run, set_text
 from .content import DocumentHeader
 
-FONT = "Times New Roman"
-# Characters XML 1.0 cannot hold (python-docx refuses them): text pasted from other programs carries some.
-XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-HEADER_SIZE = Pt(13)  # national title, bodies, "Số:" (decree: 12–13)
-BODY_SIZE = Pt(14)  # motto, title, body, signature (decree: 13–14)
-TABLE_SIZE = Pt(13)
+__all__ = ["MOTTO", "NATIONAL_TITLE", "finish_document", "heading", "new_document", "paragraph", "table"]
+
 PLACES_SIZE = Pt(12)  # "Nơi nhận:"
 RECIPIENT_SIZE = Pt(11)
 FIRST_LINE_INDENT = Cm(1)
-TEXT_WIDTH_MM = 210 - 30 - 15
-CELL_MARGIN_MM = 1.9  # Word's default left/right cell margin (0.19 cm)
 
-NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
-
-# The header table is a little wider than the text area (shifted 7 mm into the left margin, as in the
-# decree's samples) so that the national title and a province name fit on one line at 13 pt.
-HEADER_WIDTHS_MM = (72.0, 100.0)
-HEADER_INDENT_MM = -7.0
 SIGNATURE_WIDTHS_MM = (80.0, 85.0)
 
 
@@ -56,8 +62,8 @@ def new_document(header: DocumentHeader) -> DocxDocument:
     """A document with the page, fonts, header table, document type and summary set: the caller adds the
     body, then calls `finish_document`."""
     document = docx.Document()
-    _set_page(document)
-    _set_fonts(document)
+    set_page(document)
+    set_fonts(document)
     properties = document.core_properties
     properties.title = header.summary
     properties.author = header.issuing_body
@@ -67,7 +73,7 @@ def new_document(header: DocumentHeader) -> DocxDocument:
     title.paragraph_format.space_after = Pt(0)
     if header.summary:
         _centred(document, header.summary, bold=True)
-    _rule(document.add_paragraph(), width_mm=40, available_mm=TEXT_WIDTH_MM)
+    rule(document.add_paragraph(), width_mm=40, available_mm=TEXT_WIDTH_MM)
     return document
 
 
@@ -75,31 +81,29 @@ def finish_document(document: DocxDocument, header: DocumentHeader) -> bytes:
     """Adds the signature block and the recipients, then returns the .docx file's bytes."""
     spacer = document.add_paragraph()
     spacer.paragraph_format.space_after = Pt(0)
-    block = _bare_table(document, 1, SIGNATURE_WIDTHS_MM)
+    block = bare_table(document, 1, SIGNATURE_WIDTHS_MM)
     left, right = block.cell(0, 0), block.cell(0, 1)
 
     places = left.paragraphs[0]
-    _run(places, "Nơi nhận:", size=PLACES_SIZE, bold=True, italic=True)
-    _tight(places)
+    add_run(places, "Nơi nhận:", size=PLACES_SIZE, bold=True, italic=True)
+    tight(places)
     for line in header.recipients:
-        _tight(_recipient(left, line))
+        tight(_recipient(left, line))
 
     first = True
     for line in (header.signer_title or "").splitlines() or [""]:
         paragraph = right.paragraphs[0] if first else right.add_paragraph()
         first = False
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _tight(paragraph)
-        _run(paragraph, line.strip().upper(), size=BODY_SIZE, bold=True)
+        tight(paragraph)
+        add_run(paragraph, line.strip().upper(), size=BODY_SIZE, bold=True)
     for _ in range(4):  # room for the signature and the seal
-        _tight(right.add_paragraph())
+        tight(right.add_paragraph())
     name = right.add_paragraph()
     name.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(name, header.signer_name, size=BODY_SIZE, bold=True)
+    add_run(name, header.signer_name, size=BODY_SIZE, bold=True)
 
-    buffer = BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return to_bytes(document)
 
 
 def heading(document: DocxDocument, text: str) -> Paragraph:
@@ -114,7 +118,7 @@ def heading(document: DocxDocument, text: str) -> Paragraph:
 def paragraph(document: DocxDocument, text: str, *, bold: bool = False, italic: bool = False) -> Paragraph:
     """A body paragraph: justified, first line indented 1 cm, 6 pt between paragraphs (Decree 30)."""
     p = copy_of(_body_paragraph(bold, italic))
-    set_text(last_run(p), XML_INVALID.sub("", text))
+    set_text(last_run(p), clean(text))
     append_block(document, p)
     return Paragraph(p, document._body)
 
@@ -129,7 +133,7 @@ def _body_paragraph(bold: bool, italic: bool) -> CT_P:
     fmt.space_before = Pt(6)
     fmt.space_after = Pt(0)
     fmt.line_spacing = 1.15
-    _run(result, "", bold=bold, italic=italic)
+    add_run(result, "", bold=bold, italic=italic)
     return result._p
 
 
@@ -147,8 +151,8 @@ def table(
     result = document.add_table(rows=1, cols=count)
     result.alignment = WD_TABLE_ALIGNMENT.CENTER
     result.autofit = False
-    _borders(result, "single")
-    _widths(result, widths)
+    set_borders(result, "single")
+    set_widths(result, widths)
     head = result.rows[0]
     flag = OxmlElement("w:tblHeader")
     head._tr.get_or_add_trPr().append(flag)
@@ -163,80 +167,20 @@ def table(
                 value = values[index] if index < len(values) else None
                 for line in ("" if value is None else str(value)).split("\n"):
                     p = copy_of(_cell_paragraph(False, WD_ALIGN_PARAGRAPH.LEFT))
-                    set_text(last_run(p), XML_INVALID.sub("", line))
+                    set_text(last_run(p), clean(line))
                     tc.append(p)
             tbl.append(tr)
     after = document.add_paragraph()
-    _tight(after)
+    tight(after)
     return result
 
 
 # ---------------------------------------------------------------------------------------------- frame
 
 
-def _set_page(document: DocxDocument) -> None:
-    for section in document.sections:
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-        section.left_margin, section.right_margin = Mm(30), Mm(15)
-        section.header_distance, section.footer_distance = Mm(10), Mm(10)
-        # Decree 30: page numbers centred in the top margin, from the second page.
-        section.different_first_page_header_footer = True
-        number = section.header.paragraphs[0]
-        number.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        field = OxmlElement("w:fldSimple")
-        field.set(qn("w:instr"), " PAGE ")
-        run = OxmlElement("w:r")
-        text = OxmlElement("w:t")
-        text.text = "2"
-        run.append(text)
-        field.append(run)
-        number._p.append(field)
-
-
-def _set_fonts(document: DocxDocument) -> None:
-    """Times New Roman for every script: the default template names theme fonts (Calibri/Cambria) for the
-    East Asian and complex scripts, where Word may pick up Vietnamese letters with combining marks."""
-    normal = document.styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = BODY_SIZE
-    rpr = normal.element.get_or_add_rPr()
-    _all_scripts(rpr.get_or_add_rFonts())
-    size_cs = rpr.find(qn("w:szCs"))
-    if size_cs is None:
-        size_cs = OxmlElement("w:szCs")
-        rpr.append(size_cs)
-    size_cs.set(qn("w:val"), str(int(BODY_SIZE.pt * 2)))
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:val"), "vi-VN")
-    lang.set(qn("w:eastAsia"), "vi-VN")
-    fmt = normal.paragraph_format
-    fmt.space_before, fmt.space_after = Pt(0), Pt(0)
-    fmt.line_spacing = 1.0
-    defaults = document.styles.element.find(qn("w:docDefaults"))
-    fonts = (
-        None if defaults is None else defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")
-    )
-    if fonts is not None:
-        _all_scripts(fonts)
-
-
-def _all_scripts(fonts: BaseOxmlElement) -> None:
-    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(theme), None)
-    for script in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(script), FONT)
-
-
 def _header_table(document: DocxDocument, header: DocumentHeader) -> None:
-    frame = _bare_table(document, 1, HEADER_WIDTHS_MM)
-    indent = OxmlElement("w:tblInd")
-    indent.set(qn("w:w"), str(round(Mm(HEADER_INDENT_MM).twips)))
-    indent.set(qn("w:type"), "dxa")
-    set_child(frame._tbl.tblPr, indent, TBLPR_ORDER)
+    frame = bare_table(document, 1, HEADER_WIDTHS_MM)
+    set_indent(frame, HEADER_INDENT_MM)
     left, right = frame.cell(0, 0), frame.cell(0, 1)
     left_width, right_width = HEADER_WIDTHS_MM
 
@@ -246,18 +190,15 @@ def _header_table(document: DocxDocument, header: DocumentHeader) -> None:
     lines.append((header.issuing_body.upper(), True))
     for index, (text, bold) in enumerate(lines):
         target = left.paragraphs[0] if index == 0 else left.add_paragraph()
-        _header_line(target, text, bold=bold)
-    _rule(left.add_paragraph(), width_mm=22, available_mm=left_width - 2 * CELL_MARGIN_MM)
+        header_line(target, text, bold=bold)
+    rule(left.add_paragraph(), width_mm=22, available_mm=left_width - 2 * CELL_MARGIN_MM)
     number = left.add_paragraph()
-    _header_line(number, header.number, bold=False)
+    header_line(number, header.number, bold=False)
     number.paragraph_format.space_before = Pt(4)
 
-    _header_line(right.paragraphs[0], NATIONAL_TITLE, bold=True)
-    motto = right.add_paragraph()
-    _header_line(motto, MOTTO, bold=True, size=BODY_SIZE)
-    _rule(right.add_paragraph(), width_mm=62, available_mm=right_width - 2 * CELL_MARGIN_MM)
+    national_title(right, width_mm=right_width)
     place_date = right.add_paragraph()
-    _header_line(place_date, _place_date(header), bold=False, italic=True, size=BODY_SIZE)
+    header_line(place_date, _place_date(header), bold=False, italic=True, size=BODY_SIZE)
     place_date.paragraph_format.space_before = Pt(4)
 
 
@@ -267,17 +208,9 @@ def _place_date(header: DocumentHeader) -> str:
     return header.place or header.date_text
 
 
-def _header_line(
-    target: Paragraph, text: str, *, bold: bool, italic: bool = False, size: Length = HEADER_SIZE
-) -> None:
-    target.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _tight(target)
-    _run(target, text, size=size, bold=bold, italic=italic)
-
-
 def _recipient(cell: _Cell, line: str) -> Paragraph:
     result = cell.add_paragraph()
-    _run(result, line, size=RECIPIENT_SIZE)
+    add_run(result, line, size=RECIPIENT_SIZE)
     return result
 
 
@@ -287,28 +220,11 @@ def _centred(
     result = document.add_paragraph()
     result.alignment = WD_ALIGN_PARAGRAPH.CENTER
     result.paragraph_format.space_before = space_before if space_before is not None else Pt(0)
-    _run(result, text, size=BODY_SIZE, bold=bold)
+    add_run(result, text, size=BODY_SIZE, bold=bold)
     return result
 
 
 # -------------------------------------------------------------------------------------- low-level bits
-
-
-def _run(
-    target: Paragraph, text: str, *, size: Length | None = None, bold: bool = False, italic: bool = False
-) -> Run:
-    run = target.add_run(XML_INVALID.sub("", text))
-    run.bold = bold or None
-    run.italic = italic or None
-    if size is not None:
-        run.font.size = size
-    return run
-
-
-def _tight(target: Paragraph) -> Paragraph:
-    target.paragraph_format.space_before = Pt(0)
-    target.paragraph_format.space_after = Pt(0)
-    return target
 
 
 def _blank_row(target: Table, widths: Sequence[float]) -> CT_Row:
@@ -330,7 +246,7 @@ def _cell_paragraph(bold: bool, align: WD_ALIGN_PARAGRAPH) -> CT_P:
     target.alignment = align
     target.paragraph_format.space_before = Pt(2)
     target.paragraph_format.space_after = Pt(2)
-    _run(target, "", size=TABLE_SIZE, bold=bold)
+    add_run(target, "", size=TABLE_SIZE, bold=bold)
     return target._p
 
 
@@ -342,58 +258,4 @@ def _cell_text(cell: _Cell, text: str, *, bold: bool = False, align: WD_ALIGN_PA
         target.alignment = align
         target.paragraph_format.space_before = Pt(2)
         target.paragraph_format.space_after = Pt(2)
-        _run(target, line, size=TABLE_SIZE, bold=bold)
-
-
-def _rule(target: Paragraph, *, width_mm: float, available_mm: float) -> None:
-    """A short centred line drawn as the top border of an almost empty paragraph: the rule Decree 30
-    puts under the issuing body, the motto and the summary."""
-    side = max((available_mm - width_mm) / 2, 0)
-    fmt = target.paragraph_format
-    fmt.left_indent = Mm(side)
-    fmt.right_indent = Mm(side)
-    fmt.first_line_indent = Mm(0)
-    fmt.space_before = Pt(3)  # below the descenders of the line above
-    fmt.space_after = Pt(0)
-    ppr = target._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    top = OxmlElement("w:top")
-    for name, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "auto")):
-        top.set(qn(name), value)
-    borders.append(top)
-    set_child(ppr, borders, PPR_ORDER)
-    mark = OxmlElement("w:rPr")  # a small paragraph mark, so the rule sits right under the line above
-    size = OxmlElement("w:sz")
-    size.set(qn("w:val"), "8")
-    mark.append(size)
-    set_child(ppr, mark, PPR_ORDER)
-
-
-def _bare_table(document: DocxDocument, rows: int, widths_mm: Sequence[float]) -> Table:
-    result = document.add_table(rows=rows, cols=len(widths_mm))
-    result.autofit = False
-    _borders(result, "nil")
-    _widths(result, widths_mm)
-    return result
-
-
-def _widths(target: Table, widths_mm: Sequence[float]) -> None:
-    for column, width in zip(target.columns, widths_mm, strict=True):
-        column.width = Mm(width)
-    for row in target.rows:
-        for cell, width in zip(row.cells, widths_mm, strict=True):
-            cell.width = Mm(width)
-
-
-def _borders(target: Table, value: str) -> None:
-    """Sets every border of the table ("single" or "nil"), whatever the table style says."""
-    borders = OxmlElement("w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        edge = OxmlElement(f"w:{side}")
-        edge.set(qn("w:val"), value)
-        if value != "nil":
-            edge.set(qn("w:sz"), "4")
-            edge.set(qn("w:space"), "0")
-            edge.set(qn("w:color"), "auto")
-        borders.append(edge)
-    set_child(target._tbl.tblPr, borders, TBLPR_ORDER)
+        add_run(target, line, size=TABLE_SIZE, bold=bold)
