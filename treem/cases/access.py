@@ -2,12 +2,15 @@
 change appends one AccessEvent (treem.cases.models), in the same transaction as the change it records.
 
 `record_access` is called by treem.cases.selectors for reads and by treem.cases.services for changes;
-nothing else writes the log and nothing in the application edits or deletes it. The request id and client
+`record_accesses` writes one event per case of a list in one INSERT (the list and task pages, the duplicate
+panel, the case API's lists, the export).
+Nothing else writes the log and nothing in the application edits or deletes it. The request id and client
 address come from treem.core.audit.current_request (empty outside a request).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django.db import models
@@ -22,14 +25,13 @@ def _clip(name: str, text: str) -> str:
     return (text or "")[: field.max_length]
 
 
-def record_access(actor: Any, action: AccessAction | str, case: Case, what: str) -> AccessEvent:
-    """Append one event: `actor` did `action` on `case` (and its child); `what` says, briefly, which
-    fields were shown or changed (never their values)."""
+def _event(actor: Any, action: AccessAction | str, case: Case, what: str) -> AccessEvent:
+    """One unsaved event: `actor` did `action` on `case` (its commune loaded: the province comes from it)."""
     if action not in AccessAction.values:
         raise ValueError(f"unknown access action {action!r}")
     acting = actor if actor is not None and getattr(actor, "pk", None) else None
     request = current_request()
-    return AccessEvent.objects.create(
+    return AccessEvent(
         actor=acting,
         actor_name=_clip("actor_name", acting.get_username() if acting is not None else ""),
         action=action,
@@ -41,3 +43,20 @@ def record_access(actor: Any, action: AccessAction | str, case: Case, what: str)
         request_id=request.request_id if request else "",
         ip=request.ip if request else None,
     )
+
+
+def record_access(actor: Any, action: AccessAction | str, case: Case, what: str) -> AccessEvent:
+    """Append one event: `actor` did `action` on `case` (and its child); `what` says, briefly, which
+    fields were shown or changed (never their values)."""
+    event = _event(actor, action, case, what)
+    event.save()
+    return event
+
+
+def record_accesses(
+    actor: Any, action: AccessAction | str, cases: Iterable[Case], what: str
+) -> list[AccessEvent]:
+    """Append one event per case (in one INSERT: a page of a list, an export): `actor` did `action` on
+    each of `cases` (their communes loaded, e.g. with select_related("commune")). No case, no event."""
+    events = [_event(actor, action, case, what) for case in cases]
+    return AccessEvent.objects.bulk_create(events) if events else []
