@@ -1,14 +1,22 @@
 """The case register in the admin site: read only, and never a confidential field (the child's name, the
-encrypted form fields) in any view. Case work happens in the application, where every read is logged."""
+encrypted form fields) in any view. Case work happens in the application, where every read is logged.
+
+Reads in the admin are logged too: opening the page of a case, of a step record (its form's
+non-confidential values) or of a child writes one READ access event for the case (for a child: its latest
+case), `what` "admin: …". The lists write none: like the case dashboard they show codes, communes, states
+and dates, no name and no form content, and one event per listed row would drown the log.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib.admin.utils import unquote
+from django.http import HttpRequest, HttpResponse
 
-from .models import AccessEvent, Case, Child, StepRecord
+from .access import record_access
+from .models import AccessAction, AccessEvent, Case, Child, StepRecord
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -22,9 +30,34 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class LoggedReadAdmin(ReadOnlyAdmin):
+    """A read-only admin whose change page (the one view of a single record) writes one READ event."""
+
+    read_what = "admin"
+
+    def case_of(self, obj: Any) -> Case | None:
+        return obj
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            obj = self.get_object(request, unquote(object_id))
+            case = self.case_of(obj) if obj is not None else None
+            if case is not None:
+                record_access(request.user, AccessAction.READ, case, self.read_what)
+        return response
+
+
 @admin.register(Child)
-class ChildAdmin(ReadOnlyAdmin):
+class ChildAdmin(LoggedReadAdmin):
     """Nothing that names the child: the name (encrypted) and its search fingerprint are left out."""
+
+    read_what = "admin: child"
+
+    def case_of(self, obj: Any) -> Case | None:
+        return obj.cases.select_related("commune").order_by("-received_at", "-id").first()
 
     list_display = ["pk", "sex", "commune", "created_at", "is_demo"]
     list_filter = ["is_demo"]
@@ -33,7 +66,7 @@ class ChildAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnlyAdmin):
+class CaseAdmin(LoggedReadAdmin):
     list_display = ["code", "commune", "state", "cycle", "received_at", "risk", "last_step", "next_due_at"]
     list_filter = ["state", "risk", "is_demo"]
     search_fields = ["code"]
@@ -43,12 +76,17 @@ class CaseAdmin(ReadOnlyAdmin):
 
 
 @admin.register(StepRecord)
-class StepRecordAdmin(ReadOnlyAdmin):
+class StepRecordAdmin(LoggedReadAdmin):
+    read_what = "admin: step record"
+
     list_display = ["case", "step", "cycle", "recorded_at", "due_at", "is_late"]
     list_filter = ["step", "is_late"]
     search_fields = ["case__code"]
     fields = ["case", "step", "cycle", "values", "recorded_at", "recorded_by", "due_at", "is_late"]
     list_select_related = ["case"]
+
+    def case_of(self, obj: Any) -> Case | None:
+        return obj.case
 
 
 @admin.register(AccessEvent)

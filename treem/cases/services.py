@@ -1,7 +1,7 @@
 """Writes to the case register, each a named action in one transaction.
 
 - `do_register_notification`: a notification (the procedure's first step) creates the Child, the Case and
-  its first StepRecord.
+  its first StepRecord; linked to a known child (`child=`, treem.cases.duplicates), a new Case of that Child.
 - `do_record_step`: records one step of a case, in the procedure's order (procedure.refusal), with its
   clock (Limit.due) and the plan cycle (procedure.new_cycle); a final step closes the case.
 - `do_move_case`: the child moved; the case goes to the new commune, whose officers then see it.
@@ -39,6 +39,7 @@ from treem.core.deadlines import local_date
 from treem.units.models import AdministrativeUnit
 
 from .access import record_access
+from .duplicates import child_in_scope
 from .models import NAME_INDEX_PURPOSE, AccessAction, Case, CaseState, Child, StepRecord, replay
 from .procedure import Procedure, Step, as_datetime, default_procedure
 from .selectors import cases_for
@@ -126,17 +127,30 @@ def do_register_notification(
     secret_values: Mapping[str, Any],
     at: datetime.datetime | None = None,
     is_demo: bool = False,
+    child: Child | None = None,
 ) -> Case:
     """Register a notification (the procedure's first step) in a commune of the actor's case scope:
     creates the Child, the Case and its first record; one "create" access event. `at` is the moment of
-    recording (now by default; demo data and imports pass their own)."""
+    recording (now by default; demo data and imports pass their own).
+
+    `child`: an existing Child the actor's scope reads (the officer linked the notification to a known
+    child, treem.cases.duplicates): the new case is that child's; the form's details of the child only
+    fill in what its record lacks (name, sex, date of birth, estimated birth year), never overwrite it,
+    and its commune stays as it is (a move is do_move_case). A child missing or outside the scope is
+    refused with one message for both."""
     procedure = default_procedure()
     step = _first_step(procedure)
-    commune = _commune_for(actor, commune_code, reach=scope_for(actor).case_path)
+    scope = scope_for(actor)
+    commune = _commune_for(actor, commune_code, reach=scope.case_path)
+    linked = child is not None
+    if child is not None:
+        child = child_in_scope(scope, getattr(child, "pk", None))
+        if child is None:
+            raise CaseError(_("Không tìm thấy trẻ em trong phạm vi của bạn."))
     public, secret = _form(step, values, secret_values)
     received_at = as_datetime(public.get("received_at")) or timezone.now()
     name = str(secret.pop("child_name", "") or "")
-    child = Child(
+    given = Child(
         name=name,
         name_index=blind_index(name, purpose=NAME_INDEX_PURPOSE),
         sex=public.pop("child_sex", ""),
@@ -145,8 +159,9 @@ def do_register_notification(
         is_demo=is_demo,
     )
     age = public.pop(CHILD_AGE_FIELD, None)
-    if age is not None and child.date_of_birth is None:
-        child.birth_year_estimate = local_date(received_at).year - int(age)
+    if age is not None and given.date_of_birth is None:
+        given.birth_year_estimate = local_date(received_at).year - int(age)
+    child = _completed(child, given) if child is not None else given
     child.save()
     case = Case.objects.create(
         child=child,
@@ -162,8 +177,24 @@ def do_register_notification(
     done, _cycle = replay(procedure, [(step.code, public)])
     case.next_due_at = _next_due(procedure, done)
     case.save(update_fields=["next_due_at", "updated_at"])
-    record_access(actor, AccessAction.CREATE, case, _described(step, public, secret | {"child_name": name}))
+    what = _described(step, public, secret | {"child_name": name})
+    record_access(
+        actor, AccessAction.CREATE, case, what + (f"; linked to child {child.pk}" if linked else "")
+    )
     return case
+
+
+def _completed(known: Child, given: Child) -> Child:
+    """The known child's record with the blanks the new form fills (nothing it has is overwritten)."""
+    if not known.name_index and given.name_index:
+        known.name, known.name_index = given.name, given.name_index
+    if not known.sex:
+        known.sex = given.sex
+    if known.date_of_birth is None and given.date_of_birth is not None:
+        known.date_of_birth, known.birth_year_estimate = given.date_of_birth, None
+    if known.date_of_birth is None and known.birth_year_estimate is None:
+        known.birth_year_estimate = given.birth_year_estimate
+    return known
 
 
 def _write_record(
