@@ -25,6 +25,7 @@ from simple_history.models import HistoricalRecords
 from treem.core.crypto import EncryptedTextField
 from treem.core.models import AppendOnlyModel
 
+from .db_indexes import ClosedListIndex
 from .procedure import Procedure
 
 NAME_INDEX_PURPOSE = "child-name"
@@ -102,6 +103,8 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["commune", "state", "next_due_at"], name="case_commune_state_due"),
             models.Index(fields=["state", "next_due_at"], name="case_state_due"),
+            # The closed list's order (treem.cases.lists.urgent_cases), so a page needs no sort of them all.
+            ClosedListIndex(name="case_state_closed"),
         ]
         verbose_name = _("trường hợp")
         verbose_name_plural = _("trường hợp")

@@ -250,7 +250,25 @@ class Procedure:
 
     def available_steps(self, done: Done) -> list[Step]:
         """The steps that may be recorded now, in the file's order."""
-        return [s for s in self.steps if self.refusal(s.code, done) is None]
+        finished = any(s.final and s.code in done for s in self.steps)
+        return [s for s in self.steps if not finished and self._allows(s, done)]
+
+    def allows(self, step_code: str, done: Done) -> bool:
+        """Whether the step may be recorded now: `refusal` is None, without building its message."""
+        try:
+            step = self.step(step_code)
+        except KeyError:
+            return False
+        return not any(s.final and s.code in done for s in self.steps) and self._allows(step, done)
+
+    @staticmethod
+    def _allows(step: Step, done: Done) -> bool:
+        """The checks of `refusal` after "the case is closed", in the same order, without the messages."""
+        if step.code in done and not step.repeatable:
+            return False
+        if any(code not in done for code in step.after):
+            return False
+        return step.when is None or bool(step.when.holds(done))
 
     def refusal(self, step_code: str, done: Done) -> str | None:
         """Why the step may not be recorded now (Vietnamese), or None when it may."""

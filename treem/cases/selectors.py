@@ -7,15 +7,23 @@ AccessEvent; pages, API, exports and other apps read cases only through these fu
   officer: its district, province case manager: its province), and only inside it: `cases_for`.
 - `case_in_scope` opens one case and writes one access event for it; a missing case and one outside the
   scope are the same None (and write nothing), so guessed codes learn nothing.
-- `case_counts` gives aggregates (by harm, risk, step, overdue), never a name, to any scope that sees the
-  area (leaders, agency reporters, coordinators, the national role too). Outside case management, i.e.
-  unless the area counted lies inside the scope's `case_path`, a count from 1 to TREEM_SMALL_COUNT − 1
-  (setting, default 5) is suppressed: it comes back as `SUPPRESSED` (None), shown as "< 5"; 0 stays 0.
+- `case_counts` gives aggregates (by harm, risk, step, overdue, state), never a name, to any scope that
+  sees the area (leaders, agency reporters, coordinators, the national role too); `area_counts` an area's
+  open, closed and overdue cases in total and per unit one level down (a dashboard's drill-down table),
+  from one GROUP BY commune. Outside case
+  management, i.e. unless the area counted lies inside the scope's `case_path`, a count from 1 to
+  TREEM_SMALL_COUNT − 1 (setting, default 5) is suppressed: it comes back as `SUPPRESSED` (None), shown as
+  "< 5"; 0 stays 0.
+- `overdue_steps` names the steps past their deadline on a page of overdue cases (no name, no form value
+  leaves this module); `access_events_for` reads the access log of the scope's province (scopes that
+  may read audit logs only).
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -23,15 +31,16 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from treem.units import geometry
+from treem.units.models import AdministrativeUnit
 from treem.units.scope import Scope
 
 from .access import record_access
-from .models import AccessAction, Case, CaseState
+from .models import AccessAction, AccessEvent, Case, CaseState, StepRecord, replay
 from .procedure import default_procedure
 
 DEFAULT_SMALL_COUNT = 5
 SUPPRESSED = None
-GROUPINGS = ("harm", "risk", "step", "overdue")
+GROUPINGS = ("harm", "risk", "step", "overdue", "state")
 CODE_MAX_LENGTH = 40  # Case.code
 
 
@@ -40,11 +49,23 @@ def small_count_threshold() -> int:
     return int(getattr(settings, "TREEM_SMALL_COUNT", DEFAULT_SMALL_COUNT))
 
 
+def units_in(path: str) -> QuerySet[AdministrativeUnit]:
+    """The units under `path`, itself included."""
+    return AdministrativeUnit.objects.filter(path__startswith=path)
+
+
+def units_under(path: str) -> list[int]:
+    """The ids of the units under `path` (itself included): cases are filtered by `commune_id IN (…)` with
+    this list, evaluated first, because PostgreSQL guesses a `path LIKE '…%'` prefix at a handful of units
+    whatever it matches, and plans a commune's list like a province's (docs/benchmarks.md)."""
+    return list(units_in(path).values_list("pk", flat=True))
+
+
 def cases_for(scope: Scope) -> QuerySet[Case]:
     """The cases whose records the scope reads: those of communes under its `case_path` (none without)."""
     if scope.case_path is None:
         return Case.objects.none()
-    return Case.objects.filter(commune__path__startswith=scope.case_path)
+    return Case.objects.filter(commune_id__in=units_under(scope.case_path))
 
 
 def case_in_scope(scope: Scope, code: str, *, user: Any, what: str) -> Case | None:
@@ -58,30 +79,39 @@ def case_in_scope(scope: Scope, code: str, *, user: Any, what: str) -> Case | No
     return case
 
 
-def overdue_cases(scope: Scope, now: datetime.datetime | None = None) -> QuerySet[Case]:
-    """Open cases of the scope with a step past its deadline, the most overdue first (a task list)."""
+def overdue_cases(
+    scope: Scope, now: datetime.datetime | None = None, *, within: str | None = None
+) -> QuerySet[Case]:
+    """Open cases of the scope with a step past its deadline, the most overdue first (a task list);
+    only those of communes under `within` (a unit path) when given."""
     moment = now or timezone.now()
+    cases = cases_for(scope)
+    if within is not None:
+        cases = cases.filter(commune_id__in=units_under(within))
     return (
-        cases_for(scope)
-        .filter(state=CaseState.OPEN, next_due_at__lte=moment)
+        cases.filter(state=CaseState.OPEN, next_due_at__lte=moment)
         .select_related("commune")
         .order_by("next_due_at", "id")
     )
 
 
+def _counted_area(scope: Scope, within: str | None) -> tuple[bool, str | None]:
+    """(whether the scope may count the area `within` — a unit path; None: all it sees —, the path to
+    count under: None for every province)."""
+    if within is not None:
+        return scope.sees_path(within), within
+    if scope.all_provinces:
+        return True, None
+    return scope.unit_path is not None, scope.unit_path
+
+
 def _counted(scope: Scope, within: str | None) -> QuerySet[Case] | None:
     """The cases a scope may count in the area `within` (a unit path; None: all it sees), or None when the
     area lies outside what it sees."""
-    cases = Case.objects.all()
-    if within is not None:
-        if not scope.sees_path(within):
-            return None
-        return cases.filter(commune__path__startswith=within)
-    if scope.all_provinces:
-        return cases
-    if scope.unit_path is None:
+    allowed, path = _counted_area(scope, within)
+    if not allowed:
         return None
-    return cases.filter(commune__path__startswith=scope.unit_path)
+    return Case.objects.all() if path is None else Case.objects.filter(commune_id__in=units_under(path))
 
 
 def _in_case_management(scope: Scope, within: str | None) -> bool:
@@ -98,22 +128,31 @@ def case_counts(
     now: datetime.datetime | None = None,
 ) -> dict[str, int | None]:
     """Cases counted `by` "harm" (each harm code of the procedure; a case counts under each of its harms),
-    "risk" (risk code; "" not assessed yet), "step" (the last step recorded) or "overdue" ("overdue",
-    "on_time"), over open cases (and closed ones with `include_closed`) in the area `within` (a unit
-    path) or all the scope sees. Empty when the area lies outside the scope. One SQL query; small counts
-    suppressed outside case management (see the module's docstring)."""
+    "risk" (risk code; "" not assessed yet), "step" (the last step recorded), "overdue" ("overdue",
+    "on_time") or "state" ("open", "closed": closed ones always counted), over open cases (and closed ones
+    with `include_closed`) in the area `within` (a unit path) or all the scope sees. Empty when the area
+    lies outside the scope. One SQL query; small counts suppressed outside case management (see the
+    module's docstring)."""
     if by not in GROUPINGS:
         raise ValueError(f"cannot count cases by {by!r}")
     cases = _counted(scope, within)
     if cases is None:
         return {}
-    if not include_closed:
+    if not include_closed and by != "state":
         cases = cases.filter(state=CaseState.OPEN)
     counts: dict[str, int]
-    if by == "harm":
-        codes = [choice.code for choice in default_procedure().choices("harms")]
-        wanted = {code: Count("pk", filter=Q(harms__icontains=f'"{code}"')) for code in codes}
-        counts = cases.aggregate(**wanted)
+    if by == "state":
+        counts = cases.aggregate(
+            open=Count("pk", filter=Q(state=CaseState.OPEN)),
+            closed=Count("pk", filter=Q(state=CaseState.CLOSED)),
+        )
+    elif by == "harm":
+        # One GROUP BY over the few distinct lists of harms, each split into its codes here.
+        counts = {choice.code: 0 for choice in default_procedure().choices("harms")}
+        for row in cases.order_by().values("harms").annotate(n=Count("pk")):
+            listed = row["harms"] if isinstance(row["harms"], list) else []
+            for code in {str(code) for code in listed} & counts.keys():
+                counts[code] += row["n"]
     elif by == "overdue":
         late = Q(state=CaseState.OPEN, next_due_at__lte=now or timezone.now())
         counts = cases.aggregate(overdue=Count("pk", filter=late), on_time=Count("pk", filter=~late))
@@ -121,7 +160,160 @@ def case_counts(
         column = "risk" if by == "risk" else "last_step"
         rows = cases.order_by().values(column).annotate(n=Count("pk"))
         counts = {row[column]: row["n"] for row in rows}
-    if _in_case_management(scope, within):
+    return _shown(scope, within, counts)
+
+
+def _shown(scope: Scope, area: str | None, counts: dict[str, int]) -> dict[str, int | None]:
+    """The counts of an area as the scope may see them: small ones suppressed outside case management."""
+    if _in_case_management(scope, area):
         return dict(counts)
     least = small_count_threshold()
     return {key: (SUPPRESSED if 0 < n < least else n) for key, n in counts.items()}
+
+
+# --- dashboards: counts per unit one level down, the overdue steps of a page of cases ---------------------
+
+UNIT_COLUMNS = ("open", "overdue", "closed")
+LEVELS = ("province", "district", "commune")
+
+
+@dataclass(frozen=True)
+class UnitCaseCounts:
+    """One row of a drill-down table: a unit and its cases ("open", "overdue" of them, "closed"), each
+    count an int or SUPPRESSED."""
+
+    unit: AdministrativeUnit
+    counts: dict[str, int | None]
+
+
+@dataclass(frozen=True)
+class AreaCounts:
+    """A dashboard's counts of an area: `totals` ("open", "closed", "overdue", "on_time" of the open ones)
+    and `units`, a row per unit one level down (none for a commune)."""
+
+    totals: dict[str, int | None]
+    units: list[UnitCaseCounts]
+
+
+def area_counts(
+    scope: Scope, within: str | None = None, *, now: datetime.datetime | None = None
+) -> AreaCounts:
+    """The cases of the area `within` (a unit path; None: all the scope sees) open, closed and overdue, in
+    total and for each unit one level down; empty when the area lies outside the scope. Three queries
+    whatever the area's size: the ids and paths of the units in it, one GROUP BY commune (an index-only
+    read of `case_commune_state_due`), then the units of the rows. Every current unit of that level gets a
+    row (and a former one that still has cases). Small counts are suppressed per unit and in the totals as
+    `case_counts` does; the totals are those of `case_counts` "state" and "overdue"."""
+    allowed, path = _counted_area(scope, within)
+    if not allowed:
+        return AreaCounts({}, [])
+    units = AdministrativeUnit.objects.all() if path is None else units_in(path)
+    paths = dict(units.values_list("pk", "path"))
+    cases = Case.objects.all() if path is None else Case.objects.filter(commune_id__in=list(paths))
+    late = Q(state=CaseState.OPEN, next_due_at__lte=now or timezone.now())
+    rows = (
+        cases.order_by()
+        .values("commune_id")
+        .annotate(
+            open=Count("pk", filter=Q(state=CaseState.OPEN)),
+            overdue=Count("pk", filter=late),
+            closed=Count("pk", filter=Q(state=CaseState.CLOSED)),
+        )
+    )
+    depth = len(geometry.path_codes(path)) if path is not None else 0
+    level = LEVELS[depth] if depth < len(LEVELS) else None
+    totals = dict.fromkeys(UNIT_COLUMNS, 0)
+    found: dict[str, dict[str, int]] = {}
+    for row in rows:
+        for column in UNIT_COLUMNS:
+            totals[column] += row[column]
+        if level is not None:
+            area = paths[row["commune_id"]][: geometry.PATH_LENGTH[level]]
+            counted = found.setdefault(area, dict.fromkeys(UNIT_COLUMNS, 0))
+            for column in UNIT_COLUMNS:
+                counted[column] += row[column]
+    shown_totals = _shown(scope, within, totals | {"on_time": totals["open"] - totals["overdue"]})
+    if level is None:
+        return AreaCounts(shown_totals, [])
+    current = Q(valid_to__isnull=True) | Q(valid_to__gt=timezone.localdate())
+    listed = units.filter(level=level).filter(current | Q(path__in=list(found)))
+    empty = dict.fromkeys(UNIT_COLUMNS, 0)
+    return AreaCounts(
+        shown_totals,
+        [
+            UnitCaseCounts(unit, _shown(scope, unit.path, found.get(unit.path, empty)))
+            for unit in listed.order_by("path")
+        ],
+    )
+
+
+def case_counts_by_unit(
+    scope: Scope, within: str | None = None, *, now: datetime.datetime | None = None
+) -> list[UnitCaseCounts]:
+    """The rows per unit one level below the area `within` of `area_counts` (a drill-down table)."""
+    return area_counts(scope, within, now=now).units
+
+
+def overdue_steps(cases: Iterable[Case], now: datetime.datetime | None = None) -> dict[int, list[str]]:
+    """The labels of the steps past their deadline on each of `cases` (by case id), in the procedure's
+    order: the steps that may be recorded now and whose deadline has passed. Reads the cases' step
+    records in one query; neither a name nor a form value leaves this function."""
+    ids = [case.pk for case in cases]
+    if not ids:
+        return {}
+    procedure = default_procedure()
+    moment = now or timezone.now()
+    histories: dict[int, list[tuple[str, Any]]] = {pk: [] for pk in ids}
+    records = StepRecord.objects.filter(case_id__in=ids).order_by("case_id", "recorded_at", "id")
+    for case_id, step, values in records.values_list("case_id", "step", "values"):
+        histories[case_id].append((step, values))
+    late: dict[int, list[str]] = {}
+    for pk, history in histories.items():
+        done, _cycle = replay(procedure, history)
+        late[pk] = [
+            step.label
+            for step in procedure.available_steps(done)
+            if (due := procedure.due(step.code, done)) is not None and due <= moment
+        ]
+    return late
+
+
+# --- the access log -------------------------------------------------------------------------------------
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day` in the site's time zone (Asia/Ho_Chi_Minh)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def access_events_for(
+    scope: Scope,
+    *,
+    actor: str | None = None,
+    case_code: str | None = None,
+    action: str | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[AccessEvent]:
+    """The case access log of the scope's province (every province for a scope without one), newest
+    first; none for a scope that may not read audit logs. `actor` and `case_code` match any part of the
+    stored user name or code (case-insensitive); `date_from` and `date_to` are local days, both included.
+    An event names no child: the log can be read without opening any record."""
+    if not scope.can_read_audit:
+        return AccessEvent.objects.none()
+    events = AccessEvent.objects.all()
+    if scope.province_code is not None:
+        events = events.filter(province_code=scope.province_code)
+    elif not scope.all_provinces:
+        return AccessEvent.objects.none()
+    if actor:
+        events = events.filter(actor_name__icontains=actor)
+    if case_code:
+        events = events.filter(case_code__icontains=case_code)
+    if action:
+        events = events.filter(action=action)
+    if date_from is not None:
+        events = events.filter(created_at__gte=_start_of(date_from))
+    if date_to is not None and date_to < datetime.date.max:
+        events = events.filter(created_at__lt=_start_of(date_to + datetime.timedelta(days=1)))
+    return events.order_by("-created_at", "-id")

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from treem.accounts.models import Role
 from treem.core.formatting import format_count
+from treem.demo.cases import DEMO_TOTP_KEY_BASE32, load_demo_cases
 from treem.demo.figures import load_demo_figures
 from treem.demo.rounds import load_demo_rounds
 from treem.demo.users import DEMO_PASSWORD, create_demo_users
@@ -11,18 +12,18 @@ from treem.plans.models import Plan
 class Command(BaseCommand):
     help = (
         "Tạo dữ liệu minh họa (DEMO): người dùng cho mỗi vai trò, số liệu chỉ tiêu minh họa "
-        "(ghi chú 'DEMO') cho các xã của tỉnh và báo cáo của các đơn vị ở các đợt báo cáo đã qua hạn. "
+        "(ghi chú 'DEMO') cho các xã của tỉnh, báo cáo của các đơn vị ở các đợt báo cáo đã qua hạn và các "
+        "trường hợp trẻ em minh họa ở mọi bước của quy trình. "
         "Chỉ dùng cho máy thử nghiệm; chạy lại không thay đổi gì."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--plan", default=None, help="plan code (default: the newest plan)")
-        parser.add_argument(
-            "--no-figures", action="store_true", help="demo users only, no demo figures (nor reports)"
-        )
+        parser.add_argument("--no-figures", action="store_true", help="no demo figures (nor reports)")
         parser.add_argument("--no-rounds", action="store_true", help="no demo reports of the bodies")
+        parser.add_argument("--no-cases", action="store_true", help="no demo child protection cases")
 
-    def handle(self, *args, plan, no_figures, no_rounds, **options):
+    def handle(self, *args, plan, no_figures, no_rounds, no_cases, **options):
         plan_obj = Plan.objects.filter(code=plan).first() if plan else Plan.objects.order_by("-year").first()
         if plan_obj is None:
             raise CommandError("Chưa có kế hoạch nào; chạy load_plan trước.")
@@ -36,6 +37,17 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Báo cáo minh họa (DEMO) của các đơn vị: {format_count(rounds.created)} tạo mới, "
                     f"{format_count(rounds.unchanged)} không đổi."
+                )
+        if not no_cases:
+            cases = load_demo_cases(plan_obj.province.code)
+            self.stdout.write(
+                f"Trường hợp minh họa (DEMO): {format_count(cases.created)} tạo mới, "
+                f"{format_count(cases.unchanged)} không đổi."
+            )
+            if cases.totp_users:
+                self.stdout.write(
+                    f"Xác thực hai lớp của {', '.join(cases.totp_users)}: thêm khóa minh họa "
+                    f"{DEMO_TOTP_KEY_BASE32} (TOTP, 6 chữ số, 30 giây) vào ứng dụng xác thực."
                 )
         self.stdout.write("\nTài khoản minh họa (DEMO) — mật khẩu chung: " + DEMO_PASSWORD)
         for spec, user in users:
