@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -11,31 +11,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from treem.core.forms import DateRangeFilterForm
 from treem.core.models import AuditAction
 
 from . import policy, selectors
 
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
 PAGE_SIZE = 50
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-FIRST_YEAR, LAST_YEAR = 1900, 9998
 CHANGE_MAX_LENGTH = 300
-BAD_DATE = _("Ngày không hợp lệ: hãy viết theo dạng dd/mm/yyyy (ví dụ 31/12/2023) hoặc yyyy-mm-dd.")
 
 
-def _date_field(label: StrOrPromise) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        input_formats=DATE_FORMATS,
-        error_messages={"invalid": BAD_DATE},
-        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "size": 10}),
-    )
+class AuditFilterForm(DateRangeFilterForm):
+    field_order = ["action", "actor", "date_from", "date_to", "object_id"]
 
-
-class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Hành động"),
         required=False,
@@ -43,21 +30,7 @@ class AuditFilterForm(forms.Form):
         error_messages={"invalid_choice": _("Hành động không có trong danh sách; hãy chọn lại.")},
     )
     actor = forms.CharField(label=_("Người thực hiện"), required=False, max_length=150)
-    date_from = _date_field(_("Từ ngày"))
-    date_to = _date_field(_("Đến ngày"))
     object_id = forms.CharField(label=_("Mã đối tượng"), required=False, max_length=200)
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        for name in ("date_from", "date_to"):
-            day = data.get(name)
-            if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
-                self.add_error(name, _("Năm phải từ 1900 đến 9998."))
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("“Đến ngày” phải sau hoặc bằng “Từ ngày”."))
-        return data
 
 
 def _plain(value: Any) -> str:

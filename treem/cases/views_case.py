@@ -24,12 +24,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from treem.accounts.otp import case_factor_required
 from treem.accounts.policy import scope_of
-from treem.core.deadlines import local_zone, today
+from treem.core.deadlines import today
 from treem.units import geometry
 from treem.units.models import AdministrativeUnit
 
 from . import selectors, services
-from .forms import StepForm, step_form
+from .forms import StepForm, prefilled, step_form
 from .models import Case
 from .procedure import Step, default_procedure
 from .services import CaseError
@@ -48,7 +48,6 @@ NOT_FOUND = "Không tìm thấy trường hợp trong phạm vi của bạn."
 SERVICE_FIELD, PROVIDER_FIELD = "service", "provider_kind"  # a referral's service and its kind of body
 # Fields a step form fills in with the signed-in officer's name: those naming who did the work. Those
 # naming who decided (the commune chairman) stay empty.
-OFFICER_FIELDS = frozenset({"received_by", "assessed_by", "prepared_by", "visited_by", "reviewed_by"})
 
 
 def _open(request: HttpRequest, code: str, what: str) -> Case:
@@ -103,17 +102,6 @@ class StepPage:
     due_at: Any = None
 
 
-def _initial(step: Step, user: Any) -> dict[str, Any]:
-    now = timezone.localtime(timezone.now(), local_zone()).replace(second=0, microsecond=0)
-    initial: dict[str, Any] = {}
-    for field in step.fields:
-        if field.type == "datetime" and field.required:
-            initial[field.name] = now
-        elif field.name in OFFICER_FIELDS:
-            initial[field.name] = str(user)
-    return initial
-
-
 def _providers(step: Step) -> str:
     """For a referral form: each service's usual kind of provider (JSON), which case.js fills in."""
     names = {field.name for field in step.fields}
@@ -156,7 +144,7 @@ def record_step(request: HttpRequest, code: str, step: str) -> HttpResponse:
         )
     due_at = next((s.due_at for s in available_steps(done, procedure) if s.code == the_step.code), None)
     if request.method != "POST":
-        form = step_form(the_step, initial=_initial(the_step, request.user))
+        form = step_form(the_step, initial=prefilled(the_step, request.user))
         return _render_step(request, StepPage(case, the_step, form, None, due_at))
     form = step_form(the_step, data=request.POST)
     if not form.is_valid():

@@ -29,28 +29,26 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from treem.accounts.otp import case_factor_required
 from treem.accounts.policy import scope_of
-from treem.core.deadlines import local_date, local_zone, today
+from treem.core.deadlines import local_date, today
 from treem.units.models import AdministrativeUnit
 from treem.units.scope import Scope
 
 from . import duplicates, services
 from .access import record_accesses
-from .forms import StepForm, step_form
+from .forms import StepForm, prefilled, step_form
 from .models import AccessAction, Case, Child
-from .procedure import Step, default_procedure
+from .procedure import default_procedure
 from .services import CaseError
 
 NOT_FOUND = "Không tìm thấy trang."
 CHILD_NOT_FOUND = gettext_lazy("Không tìm thấy trẻ em trong phạm vi của bạn.")
 DRAFT_CLEAR = "treem_cases_draft_clear"
-OFFICER_FIELDS = frozenset({"received_by"})
 
 
 class CommuneForm(forms.Form):
@@ -117,17 +115,6 @@ def _communes(scope: Scope) -> list[AdministrativeUnit]:
     return list(units.select_related("parent").order_by("path"))
 
 
-def _initial(step: Step, user: Any) -> dict[str, Any]:
-    now = timezone.localtime(timezone.now(), local_zone()).replace(second=0, microsecond=0)
-    initial: dict[str, Any] = {}
-    for item in step.fields:
-        if item.type == "datetime" and item.required:
-            initial[item.name] = now
-        elif item.name in OFFICER_FIELDS:
-            initial[item.name] = user.get_full_name() or user.get_username()
-    return initial
-
-
 def _place(communes: list[AdministrativeUnit], data: Any = None) -> CommuneForm | None:
     """The commune chooser, or None when the scope has one commune (a commune officer's, fixed)."""
     return CommuneForm(communes, data) if len(communes) > 1 else None
@@ -191,7 +178,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         raise Http404(NOT_FOUND)
     step = services._first_step(default_procedure())
     if request.method == "GET":
-        form = step_form(step, initial=_initial(step, request.user))
+        form = step_form(step, initial=prefilled(step, request.user))
         return _render(request, Page(form, communes, _place(communes)))
 
     form, place = step_form(step, request.POST), _place(communes, request.POST)

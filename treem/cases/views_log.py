@@ -12,8 +12,6 @@ form's messages and no events, never an error page.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -23,30 +21,17 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from treem.accounts.policy import scope_of
+from treem.core.forms import DateRangeFilterForm
 
 from . import selectors
 from .models import AccessAction
 
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
 PAGE_SIZE = 50
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-FIRST_YEAR, LAST_YEAR = 1900, 9998
-BAD_DATE = _("Ngày không hợp lệ: hãy viết theo dạng dd/mm/yyyy (ví dụ 31/12/2024).")
 
 
-def _date_field(label: StrOrPromise) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        input_formats=DATE_FORMATS,
-        error_messages={"invalid": BAD_DATE},
-        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "size": 10}),
-    )
+class AccessLogFilterForm(DateRangeFilterForm):
+    field_order = ["actor", "case_code", "action", "date_from", "date_to"]
 
-
-class AccessLogFilterForm(forms.Form):
     actor = forms.CharField(label=_("Người truy cập"), required=False, max_length=150)
     case_code = forms.CharField(label=_("Mã trường hợp"), required=False, max_length=40)
     action = forms.ChoiceField(
@@ -55,20 +40,6 @@ class AccessLogFilterForm(forms.Form):
         choices=[("", _("Tất cả")), *AccessAction.choices],
         error_messages={"invalid_choice": _("Hành động không có trong danh sách; hãy chọn lại.")},
     )
-    date_from = _date_field(_("Từ ngày"))
-    date_to = _date_field(_("Đến ngày"))
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        for name in ("date_from", "date_to"):
-            day = data.get(name)
-            if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
-                self.add_error(name, _("Năm phải từ 1900 đến 9998."))
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("“Đến ngày” phải sau hoặc bằng “Từ ngày”."))
-        return data
 
 
 @login_required
