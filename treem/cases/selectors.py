@@ -160,15 +160,32 @@ def case_counts(
         column = "risk" if by == "risk" else "last_step"
         rows = cases.order_by().values(column).annotate(n=Count("pk"))
         counts = {row[column]: row["n"] for row in rows}
-    return _shown(scope, within, counts)
+    # risk, step and clock each split the open cases (a whole shown beside them); harms overlap, states have no
+    # whole shown anywhere
+    return _shown(scope, within, counts, partition=by in ("risk", "step", "overdue"))
 
 
-def _shown(scope: Scope, area: str | None, counts: dict[str, int]) -> dict[str, int | None]:
-    """The counts of an area as the scope may see them: small ones suppressed outside case management."""
+def _shown(
+    scope: Scope, area: str | None, counts: dict[str, int], *, partition: bool = False
+) -> dict[str, int | None]:
+    """The counts of an area as the scope may see them: small ones suppressed outside case management.
+    `partition`: the counts split one whole (each case in exactly one of them), so one hidden count could be
+    worked out from the others and the total; a second one is hidden with it (`complemented`)."""
     if _in_case_management(scope, area):
         return dict(counts)
     least = small_count_threshold()
-    return {key: (SUPPRESSED if 0 < n < least else n) for key, n in counts.items()}
+    shown = {key: (SUPPRESSED if 0 < n < least else n) for key, n in counts.items()}
+    return complemented(shown) if partition else shown
+
+
+def complemented(shown: dict[str, int | None]) -> dict[str, int | None]:
+    """Counts that split a known whole, with exactly one of them hidden: the smallest other non-zero count is
+    hidden too, so that no subtraction gives the hidden one back (complementary suppression)."""
+    hidden = [key for key, n in shown.items() if n is SUPPRESSED]
+    visible = [(n, key) for key, n in shown.items() if n]
+    if len(hidden) != 1 or not visible:
+        return shown
+    return {**shown, min(visible)[1]: SUPPRESSED}
 
 
 # --- dashboards: counts per unit one level down, the overdue steps of a page of cases ---------------------
@@ -232,19 +249,28 @@ def area_counts(
             counted = found.setdefault(area, dict.fromkeys(UNIT_COLUMNS, 0))
             for column in UNIT_COLUMNS:
                 counted[column] += row[column]
-    shown_totals = _shown(scope, within, totals | {"on_time": totals["open"] - totals["overdue"]})
+    clocks = _shown(
+        scope,
+        within,
+        {"overdue": totals["overdue"], "on_time": totals["open"] - totals["overdue"]},
+        partition=True,
+    )
+    shown_totals = _shown(scope, within, totals) | clocks
     if level is None:
         return AreaCounts(shown_totals, [])
     current = Q(valid_to__isnull=True) | Q(valid_to__gt=timezone.localdate())
     listed = units.filter(level=level).filter(current | Q(path__in=list(found)))
     empty = dict.fromkeys(UNIT_COLUMNS, 0)
-    return AreaCounts(
-        shown_totals,
-        [
-            UnitCaseCounts(unit, _shown(scope, unit.path, found.get(unit.path, empty)))
-            for unit in listed.order_by("path")
-        ],
-    )
+    rows_shown = [
+        UnitCaseCounts(unit, _shown(scope, unit.path, found.get(unit.path, empty)))
+        for unit in listed.order_by("path")
+    ]
+    # The rows of a column add up to the total shown above them: protect each column like a partition.
+    for column in UNIT_COLUMNS:
+        protected = complemented({str(i): shown.counts[column] for i, shown in enumerate(rows_shown)})
+        for i, shown in enumerate(rows_shown):
+            shown.counts[column] = protected[str(i)]
+    return AreaCounts(shown_totals, rows_shown)
 
 
 def case_counts_by_unit(

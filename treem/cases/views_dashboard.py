@@ -18,6 +18,7 @@ see overdue counts per unit only.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Mapping
 from typing import Any
@@ -33,7 +34,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from treem.accounts.otp import confirmed_device, is_verified, with_next
-from treem.accounts.policy import scope_of
+from treem.accounts.policy import scope_for, scope_of
 from treem.core.formatting import format_count
 from treem.units import geometry
 from treem.units.models import AdministrativeUnit
@@ -140,7 +141,10 @@ def _crumbs(scope: Scope, unit: AdministrativeUnit | None) -> list[tuple[str, st
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    scope = scope_of(request)
+    scope = works_on = scope_of(request)
+    if scope.case_path is not None and not is_verified(request.user):
+        # A password alone does not open case management: counts are hidden as for any other role.
+        scope = dataclasses.replace(scope_for(request.user), case_path=None)
     unit = _area(request, scope)
     within = unit.path if unit is not None else None
     now = timezone.now()
@@ -161,7 +165,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "units": units,
             "overdue": _overdue_table(request, scope, within, now),
             "verify_url": (
-                _verify_url(request) if _works_on(scope, within) and not is_verified(request.user) else ""
+                _verify_url(request) if _works_on(works_on, within) and not is_verified(request.user) else ""
             ),
             "provinces": provinces,
             "threshold": selectors.small_count_threshold(),

@@ -9,11 +9,24 @@ import pytest
 
 from treem.accounts.models import Role
 from treem.accounts.policy import scope_for
+from treem.accounts.testing_otp import sign_in_with_factor
 from treem.cases.models import AccessEvent, Case, CaseState
 from treem.cases.procedure import default_procedure
 from treem.cases.selectors import SUPPRESSED, area_counts, case_counts, case_counts_by_unit
 
 from .conftest import CHILD_NAME, REPORTER_NAME
+from .procedure_steps import record
+
+CASE_ROLES = {Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.CASE_MANAGER}
+
+
+def sign_in(client, user) -> None:
+    """Case workers with their second factor (without it they count as outsiders), the others plainly."""
+    if user.role in CASE_ROLES:
+        sign_in_with_factor(client, user)
+    else:
+        client.force_login(user)
+
 
 URL = "/ho-so/thong-ke/"
 HIDDEN = "&lt; 5"
@@ -49,7 +62,7 @@ AREAS = {
 
 @pytest.mark.parametrize("who", sorted(AREAS))
 def test_each_role_with_an_area_opens_the_dashboard_of_its_area(client, officers, three_in_19903, who):
-    client.force_login(officers[who])
+    sign_in(client, officers[who])
 
     response = client.get(URL)
 
@@ -76,7 +89,7 @@ def test_a_commune_with_three_cases_shows_less_than_five_to_a_leader_and_three_t
 ):
     client.force_login(officers["leader"])
     leader = client.get(URL, {"unit": "19903"}).content.decode()
-    client.force_login(officers["commune"])
+    sign_in(client, officers["commune"])
     officer = client.get(URL, {"unit": "19903"}).content.decode()
 
     assert totals(leader, "open") == HIDDEN and totals(leader, "overdue") == HIDDEN
@@ -88,7 +101,7 @@ def test_the_drill_down_table_hides_small_counts_per_unit_outside_case_managemen
 ):
     client.force_login(officers["leader"])
     leader = client.get(URL, {"unit": "478"}).content.decode()
-    client.force_login(officers["district"])
+    sign_in(client, officers["district"])
     district = client.get(URL, {"unit": "478"}).content.decode()
 
     assert HIDDEN in unit_row(leader, "19903") and ">3<" not in unit_row(leader, "19903")
@@ -99,7 +112,7 @@ def test_the_drill_down_table_hides_small_counts_per_unit_outside_case_managemen
 def test_the_province_table_has_a_row_per_district_and_the_national_table_one_per_province(
     client, officers, three_in_19903
 ):
-    client.force_login(officers["manager"])
+    sign_in(client, officers["manager"])
     province = client.get(URL).content.decode()
     client.force_login(officers["national"])
     country = client.get(URL).content.decode()
@@ -116,7 +129,7 @@ def test_the_province_table_has_a_row_per_district_and_the_national_table_one_pe
      ("leader", "490"), ("manager", "48"), ("coordinator", "20194")],
 )  # fmt: skip
 def test_a_unit_outside_the_area_is_the_same_404_as_a_missing_one(client, officers, main_of, who, outside):
-    client.force_login(officers[who])
+    sign_in(client, officers[who])
 
     response = client.get(URL, {"unit": outside})
     missing = client.get(URL, {"unit": "99999"})
@@ -149,22 +162,22 @@ def test_case_workers_see_the_overdue_cases_with_their_overdue_step(client, offi
     assert "Xã Phú Thuận" in html.split("data-overdue")[1]
 
 
-def test_a_case_worker_sees_the_counts_before_its_second_factor_but_not_the_overdue_cases(
+def test_a_case_worker_without_its_second_factor_sees_counts_as_outsiders_do(
     client, officers, three_in_19903
 ):
-    client.force_login(officers["district"])  # signed in, no code entered yet
+    client.force_login(officers["district"])  # signed in with the password, no code entered yet
 
     response = client.get(URL)
 
     html = response.content.decode()
-    assert response.status_code == 200 and totals(html, "overdue") == "3"
+    assert response.status_code == 200 and totals(html, "overdue") == "&lt; 5"
     assert "data-overdue" not in html and not any(code in html for code in three_in_19903)
     assert 'href="/tai-khoan/xac-thuc/thiet-lap/?next=%2Fho-so%2Fthong-ke%2F"' in html.split("data-verify")[1]
 
 
 @pytest.mark.parametrize("who", ["leader", "coordinator", "reporter", "national"])
 def test_roles_without_case_access_see_overdue_counts_but_no_case_code(client, officers, three_in_19903, who):
-    client.force_login(officers[who])
+    sign_in(client, officers[who])
 
     html = client.get(URL, {"unit": "478"} if who != "national" else {}).content.decode()
 
@@ -175,7 +188,7 @@ def test_roles_without_case_access_see_overdue_counts_but_no_case_code(client, o
 
 @pytest.mark.parametrize("who", sorted(AREAS))
 def test_no_name_and_no_access_event_on_the_dashboard(client, officers, three_in_19903, who):
-    client.force_login(officers[who])
+    sign_in(client, officers[who])
     before = AccessEvent.objects.count()
 
     html = client.get(URL).content.decode()
@@ -187,7 +200,7 @@ def test_no_name_and_no_access_event_on_the_dashboard(client, officers, three_in
 def test_counts_by_harm_risk_and_step_use_the_procedure_labels(client, officers, register):
     for harms in (["violence"], ["violence", "neglect"], ["neglect"]):
         register(officers["manager"], "19903", harms=harms)
-    client.force_login(officers["commune"])
+    sign_in(client, officers["commune"])
 
     html = client.get(URL).content.decode()
 
@@ -199,7 +212,7 @@ def test_counts_by_harm_risk_and_step_use_the_procedure_labels(client, officers,
 
 def test_closed_cases_are_counted_apart(client, officers, three_in_19903):
     Case.objects.filter(code=three_in_19903[0]).update(state=CaseState.CLOSED, next_due_at=None)
-    client.force_login(officers["commune"])
+    sign_in(client, officers["commune"])
 
     html = client.get(URL).content.decode()
 
@@ -212,7 +225,7 @@ def test_closed_cases_are_counted_apart(client, officers, three_in_19903):
      {"page": "abc"}, {"unit": " 478 "}],
 )  # fmt: skip
 def test_wrong_input_is_never_a_server_error(client, officers, three_in_19903, query):
-    client.force_login(officers["district"])
+    sign_in(client, officers["district"])
 
     response = client.get(URL, query)
 
@@ -301,7 +314,7 @@ NAV_OF = {
 
 @pytest.mark.parametrize("who", sorted(NAV_OF))
 def test_the_menu_links_the_case_pages_each_role_may_open(client, officers, who):
-    client.force_login(officers[who])
+    sign_in(client, officers[who])
 
     nav = client.get("/don-vi/").content.decode().split('<nav class="mainnav"')[1].split("</nav>")[0]
 
@@ -340,3 +353,48 @@ def test_every_step_past_its_deadline_is_named_and_none_that_is_still_on_time(of
     ]
     assert steps[fresh.pk] == [FIRST_CHECK]
     assert early[late.pk] == ["Áp dụng biện pháp khẩn cấp, tạm thời cách ly trẻ em"]
+
+
+# --- complementary suppression: no hidden count comes back by subtraction ---------------------------------
+
+
+def test_one_hidden_district_hides_another_so_the_total_gives_neither_back(client, officers, register):
+    for _ in range(6):
+        register(officers["manager"], "19903")  # district 478
+    for _ in range(2):
+        register(officers["manager"], "19750")  # district 474
+    sign_in(client, officers["leader"])
+
+    html = client.get(URL).content.decode()
+
+    assert totals(html, "open") == "8"
+    assert f'data-label="Đang xử lý">{HIDDEN}<' in unit_row(html, "474")
+    assert f'data-label="Đang xử lý">{HIDDEN}<' in unit_row(html, "478")  # 8 − 2 would have given 6
+
+
+def test_a_case_worker_in_its_own_area_sees_every_count(client, officers, register):
+    for _ in range(6):
+        register(officers["manager"], "19903")
+    for _ in range(2):
+        register(officers["manager"], "19750")
+    sign_in(client, officers["manager"])
+
+    html = client.get(URL).content.decode()
+
+    assert 'data-label="Đang xử lý">2<' in unit_row(html, "474")
+    assert 'data-label="Đang xử lý">6<' in unit_row(html, "478")
+
+
+def test_a_split_of_the_open_cases_never_leaves_exactly_one_count_hidden(officers, register):
+    for _ in range(6):
+        register(officers["manager"], "19903")
+    case = register(officers["manager"], "19912")
+    record(officers["manager"], case, "initial_assessment", case.received_at)
+    leader = scope_for(officers["leader"])
+
+    by_step = case_counts(leader, "step")
+    by_clock = case_counts(leader, "overdue")
+
+    assert [n for n in by_step.values() if n is SUPPRESSED] != [SUPPRESSED]
+    assert list(by_step.values()).count(SUPPRESSED) == 2  # the one hidden step and its complement
+    assert list(by_clock.values()).count(SUPPRESSED) != 1
