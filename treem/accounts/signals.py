@@ -1,4 +1,5 @@
-"""Signing in and out in the audit log: log-ins, log-outs, failed attempts and django-axes lock-outs.
+"""Signing in and out in the audit log: log-ins, log-outs, failed attempts and django-axes lock-outs; API
+tokens revoked when a user's role or area changes.
 
 Connected in `AccountsConfig.ready`. These events are not part of a business transaction: each is written
 on its own (autocommit) when the signal fires.
@@ -10,7 +11,9 @@ from typing import Any
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import pre_save
 from django.dispatch import receiver
+from rest_framework.authtoken.models import Token
 
 from treem.core import audit
 from treem.core.models import AuditAction, AuditEvent
@@ -91,3 +94,17 @@ def record_lockout(
         new={"ip_address": ip_address},
         summary=f"Tạm khóa đăng nhập sau nhiều lần sai mật khẩu: {name or '(không có tên đăng nhập)'}",
     )
+
+
+ACCESS_FIELDS = ("role", "unit_id", "agency_id")
+
+
+@receiver(pre_save, sender=User, dispatch_uid="treem.tokens.access_changed")
+def revoke_tokens_when_access_changes(sender: Any, instance: User, **kwargs: Any) -> None:
+    """A changed role or area revokes the user's API tokens: a token made under the old access (e.g. before
+    the role needed a second factor) must not carry into the new one. The user makes a new token."""
+    if instance.pk is None:
+        return
+    before = User.objects.filter(pk=instance.pk).values(*ACCESS_FIELDS).first()
+    if before is not None and any(before[name] != getattr(instance, name) for name in ACCESS_FIELDS):
+        Token.objects.filter(user_id=instance.pk).delete()

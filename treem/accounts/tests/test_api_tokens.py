@@ -115,3 +115,18 @@ def test_a_user_sees_and_revokes_only_its_own_token(client, officer, make_user):
 def test_the_page_needs_a_signed_in_user(client, db):
     response = client.get(PAGE)
     assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/")
+
+
+def test_a_changed_role_or_area_revokes_the_users_tokens(make_user):
+    """Else a token made as a leader (no second factor asked) would open case records once the user is a
+    commune officer again."""
+    user = make_user(Role.LEADER, "46")
+    Token.objects.create(user=user)
+    user.first_name = "Lan"
+    user.save()
+    assert Token.objects.filter(user=user).exists()  # other changes keep it
+
+    user.role = Role.COMMUNE_OFFICER
+    user.save()
+
+    assert not Token.objects.filter(user=user).exists()
