@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -41,8 +42,8 @@ from .procedure import default_procedure
 from .selectors import CODE_MAX_LENGTH, case_in_scope, cases_for
 from .services import CaseError, do_move_case, do_record_step, do_register_notification
 
-NOT_FOUND = "Không tìm thấy trường hợp trong phạm vi của bạn."
-NO_RECORDS = "Không có hồ sơ trường hợp trong phạm vi của bạn."
+NOT_FOUND = gettext_lazy("Không tìm thấy trường hợp trong phạm vi của bạn.")
+NO_RECORDS = gettext_lazy("Không có hồ sơ trường hợp trong phạm vi của bạn.")
 LIST_WHAT = "api list"
 TASKS_WHAT = "api list: tasks"
 DETAIL_WHAT = "api case: child, timeline with confidential values"
@@ -60,7 +61,7 @@ class CasePagination(LimitOffsetPagination):
 
 def not_found() -> Response:
     """The one answer for a case that does not exist and one outside the caller's scope."""
-    return _error(status.HTTP_404_NOT_FOUND, NOT_FOUND)
+    return _error(status.HTTP_404_NOT_FOUND, str(NOT_FOUND))
 
 
 def refused(exc: CaseError) -> Response:
@@ -130,7 +131,7 @@ class CaseViewSet(viewsets.GenericViewSet):
     def list(self, request: Request, format: str | None = None) -> Response:
         scope = scope_of(request)
         if scope.case_path is None:
-            return _error(status.HTTP_404_NOT_FOUND, NO_RECORDS)
+            return _error(status.HTTP_404_NOT_FOUND, str(NO_RECORDS))
         try:
             filters, problems = read_filters(request.query_params, scope)
         except UnitNotFound as exc:
@@ -164,7 +165,7 @@ class CaseViewSet(viewsets.GenericViewSet):
     )
     def create(self, request: Request, format: str | None = None) -> Response:
         if scope_of(request).case_path is None:
-            return _error(status.HTTP_404_NOT_FOUND, NO_RECORDS)
+            return _error(status.HTTP_404_NOT_FOUND, str(NO_RECORDS))
         given = s.NotificationInput(data=request.data)
         if not given.is_valid():
             return invalid(given.errors)
@@ -313,10 +314,13 @@ class CaseViewSet(viewsets.GenericViewSet):
     def tasks(self, request: Request, format: str | None = None) -> Response:
         scope = scope_of(request)
         if scope.case_path is None:
-            return _error(status.HTTP_404_NOT_FOUND, NO_RECORDS)
+            return _error(status.HTTP_404_NOT_FOUND, str(NO_RECORDS))
         hours = _hours(request.query_params.get("hours", ""))
         if hours is None:
-            return _error(status.HTTP_400_BAD_REQUEST, f"hours: cần là số nguyên từ 1 đến {MOST_HOURS}.")
+            return _error(
+                status.HTTP_400_BAD_REQUEST,
+                gettext("hours: cần là số nguyên từ 1 đến %(most)s.") % {"most": MOST_HOURS},
+            )
         now = timezone.now()
         cases = (
             cases_for(scope)

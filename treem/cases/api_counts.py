@@ -7,6 +7,7 @@ one outside the scope are the same 404.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
@@ -27,10 +28,10 @@ from .selectors import GROUPINGS, case_counts, small_count_threshold
 
 ERROR = s.ErrorSerializer
 TAGS = ["cases"]
-NO_COUNTS = "Không có số liệu trường hợp trong phạm vi của bạn."
+NO_COUNTS = gettext_lazy("Không có số liệu trường hợp trong phạm vi của bạn.")
 
-NOT_ASSESSED_LABEL = "Chưa đánh giá"
-OVERDUE_LABELS = {"overdue": "Quá hạn", "on_time": "Chưa quá hạn"}
+NOT_ASSESSED_LABEL = gettext_lazy("Chưa đánh giá")
+OVERDUE_LABELS = {"overdue": gettext_lazy("Quá hạn"), "on_time": gettext_lazy("Chưa quá hạn")}
 FLAGS = {"": False, "false": False, "0": False, "true": True, "1": True}
 
 
@@ -40,12 +41,12 @@ def _labels(by: str) -> dict[str, str]:
     if by == "harm":
         return {choice.code: choice.label for choice in procedure.choices("harms")}
     if by == "risk":
-        return {**{c.code: c.label for c in procedure.choices("risk_levels")}, "": NOT_ASSESSED_LABEL}
+        return {**{c.code: c.label for c in procedure.choices("risk_levels")}, "": str(NOT_ASSESSED_LABEL)}
     if by == "step":
         return {step.code: step.label for step in procedure.steps}
     if by == "state":
         return {str(value): str(label) for value, label in CaseState.choices}
-    return dict(OVERDUE_LABELS)
+    return {code: str(label) for code, label in OVERDUE_LABELS.items()}
 
 
 class CaseCountsView(APIView):
@@ -77,14 +78,18 @@ class CaseCountsView(APIView):
     def get(self, request: Request, format: str | None = None) -> Response:
         by = request.query_params.get("by", "").strip()
         closed = FLAGS.get(request.query_params.get("include_closed", "").strip().lower())
-        problems = [] if by in GROUPINGS else [f"by: cần là một trong {', '.join(GROUPINGS)}."]
+        problems = (
+            []
+            if by in GROUPINGS
+            else [gettext("by: cần là một trong %(codes)s.") % {"codes": ", ".join(GROUPINGS)}]
+        )
         if closed is None:
-            problems.append("include_closed: cần là true hoặc false.")
+            problems.append(gettext("include_closed: cần là true hoặc false."))
         if problems:
             return _error(status.HTTP_400_BAD_REQUEST, *problems)
         scope = scope_of(request)
         if not scope.has_access:
-            return _error(status.HTTP_404_NOT_FOUND, NO_COUNTS)
+            return _error(status.HTTP_404_NOT_FOUND, str(NO_COUNTS))
         within = request.query_params.get("within", "").strip()
         path = None
         if within:
