@@ -200,18 +200,14 @@ def split_values(step: Step, cleaned_data: Mapping[str, Any]) -> tuple[dict[str,
     return values, secret_values
 
 
-# Fields naming the officer who did the step: a new form starts with the signed-in user's name there.
-OFFICER_FIELDS = frozenset({"received_by", "assessed_by", "prepared_by", "visited_by", "reviewed_by"})
-
-
 def prefilled(step: Step, user: Any) -> dict[str, Any]:
     """What a new form of `step` starts with: now (to the minute, local time) in its required date-times and
-    the user's name in the officer fields; the rest is left to the officer."""
+    the user's name in the fields the procedure file marks `officer`; the rest is left to the officer."""
     now = timezone.localtime(timezone.now(), local_zone()).replace(second=0, microsecond=0)
     initial: dict[str, Any] = {}
     for field in step.fields:
         if field.type == "datetime" and field.required:
             initial[field.name] = now
-        elif field.name in OFFICER_FIELDS:
+        elif field.officer:
             initial[field.name] = user.get_full_name() or user.get_username()
     return initial

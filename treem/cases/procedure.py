@@ -101,6 +101,7 @@ class Field:
     type: str
     required: bool = False
     confidential: bool = False
+    officer: bool = False  # names the officer who did the step: a new form starts with the user's name
     choices: str | None = None  # the list's name
     options: tuple[Choice, ...] = ()
     max_length: int | None = None

@@ -59,6 +59,7 @@ FIELD = {
         "required": {"type": "boolean"},
         "choices": CODE,
         "confidential": {"type": "boolean"},
+        "officer": {"type": "boolean"},
         "max_length": {"type": "integer", "minimum": 1},
         "minimum": {"type": "integer"},
         "maximum": {"type": "integer"},

@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.template.loader import render_to_string
 
-from treem.cases.forms import split_values, step_form
+from treem.cases.forms import prefilled, split_values, step_form
 from treem.cases.procedure import default_procedure
 from treem.cases.services import _form
 
@@ -140,3 +140,16 @@ def test_a_datetime_without_time_zone_is_read_as_local_time():
 
     assert form.is_valid(), form.errors
     assert form.cleaned_data["received_at"] == datetime.datetime(2024, 12, 31, 16, 30, tzinfo=datetime.UTC)
+
+
+def test_a_new_form_starts_with_the_officers_name_where_the_procedure_file_marks_it(make_user):
+    from treem.accounts.models import Role
+
+    officer = make_user(Role.COMMUNE_OFFICER, "19903", first_name="Lan", last_name="Hoàng")
+    step = default_procedure().step("initial_assessment")
+    marked = {field.name for field in step.fields if field.officer}
+
+    initial = prefilled(step, officer)
+
+    assert marked and all(initial[name] == "Lan Hoàng" for name in marked)
+    assert not any(value == "Lan Hoàng" for name, value in initial.items() if name not in marked)
