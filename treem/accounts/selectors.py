@@ -5,14 +5,9 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
+from treem.core.deadlines import on_local_days
 from treem.core.models import AuditEvent
-
-
-def _start_of(day: datetime.date) -> datetime.datetime:
-    """Midnight at the start of `day` in the site's time zone (Asia/Ho_Chi_Minh)."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def audit_events(
@@ -37,8 +32,4 @@ def audit_events(
         events = events.filter(actor_name__icontains=actor)
     if object_id:
         events = events.filter(object_id__icontains=object_id)
-    if date_from is not None:
-        events = events.filter(created_at__gte=_start_of(date_from))
-    if date_to is not None and date_to < datetime.date.max:
-        events = events.filter(created_at__lt=_start_of(date_to + datetime.timedelta(days=1)))
-    return events.order_by("-created_at", "-id")
+    return events.filter(on_local_days("created_at", date_from, date_to)).order_by("-created_at", "-id")

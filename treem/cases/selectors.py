@@ -30,6 +30,7 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from treem.core.deadlines import on_local_days
 from treem.units import geometry
 from treem.units.models import AdministrativeUnit
 from treem.units.scope import Scope
@@ -307,11 +308,6 @@ def overdue_steps(cases: Iterable[Case], now: datetime.datetime | None = None) -
 # --- the access log -------------------------------------------------------------------------------------
 
 
-def _start_of(day: datetime.date) -> datetime.datetime:
-    """Midnight at the start of `day` in the site's time zone (Asia/Ho_Chi_Minh)."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def access_events_for(
     scope: Scope,
     *,
@@ -338,8 +334,4 @@ def access_events_for(
         events = events.filter(case_code__icontains=case_code)
     if action:
         events = events.filter(action=action)
-    if date_from is not None:
-        events = events.filter(created_at__gte=_start_of(date_from))
-    if date_to is not None and date_to < datetime.date.max:
-        events = events.filter(created_at__lt=_start_of(date_to + datetime.timedelta(days=1)))
-    return events.order_by("-created_at", "-id")
+    return events.filter(on_local_days("created_at", date_from, date_to)).order_by("-created_at", "-id")

@@ -8,6 +8,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from .periods import period_dates
@@ -25,6 +26,22 @@ def deadline_end(day: datetime.date) -> datetime.datetime:
 def local_date(moment: datetime.datetime) -> datetime.date:
     """The local calendar date of an instant."""
     return timezone.localtime(moment, local_zone()).date()
+
+
+def on_local_days(field: str, first: datetime.date | None, last: datetime.date | None) -> Q:
+    """Instants in `field` on the local days `first` to `last`, both included (None: no bound; the last
+    date Python holds has no next day, so it bounds nothing)."""
+    days = Q()
+    if first is not None:
+        days &= Q(
+            **{f"{field}__gte": datetime.datetime.combine(first, datetime.time.min, tzinfo=local_zone())}
+        )
+    if last is not None and last < datetime.date.max:
+        after = datetime.datetime.combine(
+            last + datetime.timedelta(days=1), datetime.time.min, tzinfo=local_zone()
+        )
+        days &= Q(**{f"{field}__lt": after})
+    return days
 
 
 def today() -> datetime.date:
