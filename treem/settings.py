@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "treem.entry",
     "treem.reporting",
     "treem.cases",
+    "treem.register",
     "treem.dashboard",
     "treem.demo",
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("bao-cao/", include("treem.reporting.urls")),
     path("nhat-ky/", include("treem.accounts.audit_urls")),
     path("ho-so/", include("treem.cases.urls")),
+    path("so-theo-doi/", include("treem.register.urls")),
     path("tai-khoan/xac-thuc/", include("treem.accounts.otp_urls")),
     path("api/", include("treem.api_urls")),
     path("admin/", admin.site.urls),

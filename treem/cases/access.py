@@ -17,7 +17,7 @@ from django.db import models
 
 from treem.core.audit import current_request, province_of
 
-from .models import AccessAction, AccessEvent, Case
+from .models import AccessAction, AccessEvent, Case, Child
 
 
 def _clip(name: str, text: str) -> str:
@@ -59,4 +59,37 @@ def record_accesses(
     """Append one event per case (in one INSERT: a page of a list, an export): `actor` did `action` on
     each of `cases` (their communes loaded, e.g. with select_related("commune")). No case, no event."""
     events = [_event(actor, action, case, what) for case in cases]
+    return AccessEvent.objects.bulk_create(events) if events else []
+
+
+def _child_event(actor: Any, action: AccessAction | str, child: Child, what: str) -> AccessEvent:
+    """One unsaved event on a child's record with no case (the register, treem.register)."""
+    if action not in AccessAction.values:
+        raise ValueError(f"unknown access action {action!r}")
+    acting = actor if actor is not None and getattr(actor, "pk", None) else None
+    request = current_request()
+    return AccessEvent(
+        actor=acting,
+        actor_name=_clip("actor_name", acting.get_username() if acting is not None else ""),
+        action=action,
+        child_id=child.pk,
+        what=_clip("what", what),
+        province_code=province_of(child.commune.path),
+        request_id=request.request_id if request else "",
+        ip=request.ip if request else None,
+    )
+
+
+def record_child_access(actor: Any, action: AccessAction | str, child: Child, what: str) -> AccessEvent:
+    """Append one event: `actor` did `action` on the register record of `child` (its commune loaded)."""
+    event = _child_event(actor, action, child, what)
+    event.save()
+    return event
+
+
+def record_child_accesses(
+    actor: Any, action: AccessAction | str, children: Iterable[Child], what: str
+) -> list[AccessEvent]:
+    """One event per child, in one INSERT (a page of the register list, an export)."""
+    events = [_child_event(actor, action, child, what) for child in children]
     return AccessEvent.objects.bulk_create(events) if events else []

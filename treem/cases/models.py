@@ -31,6 +31,21 @@ from .procedure import Procedure
 NAME_INDEX_PURPOSE = "child-name"
 
 
+class Disability(models.TextChoices):
+    """Degrees of disability of the Law on Persons with Disabilities (art. 3), as Decree 20/2021 uses them."""
+
+    NONE = "", _("Không khuyết tật")
+    MILD = "mild", _("Khuyết tật nhẹ")
+    SEVERE = "severe", _("Khuyết tật nặng")
+    EXTREMELY_SEVERE = "extremely_severe", _("Khuyết tật đặc biệt nặng")
+
+
+class Household(models.TextChoices):
+    NONE = "", _("Không thuộc hộ nghèo, cận nghèo")
+    POOR = "poor", _("Hộ nghèo")
+    NEAR_POOR = "near_poor", _("Hộ cận nghèo")
+
+
 class Child(models.Model):
     """A child, possibly known only in part. `name` is encrypted; `name_index` is its blind index
     (treem.core.crypto.blind_index with purpose "child-name"), "" for an unknown name."""
@@ -45,6 +60,14 @@ class Child(models.Model):
         on_delete=models.PROTECT,
         related_name="child_records",
         verbose_name=_("xã"),
+    )
+    # The register's details (treem.register): codes from data/register/reference.yaml, "" when unknown.
+    ethnicity = models.CharField(_("dân tộc"), max_length=10, blank=True)
+    disability = models.CharField(
+        _("mức độ khuyết tật"), max_length=20, choices=Disability.choices, blank=True, default=""
+    )
+    household = models.CharField(
+        _("hộ gia đình"), max_length=20, choices=Household.choices, blank=True, default=""
     )
     created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
     is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False)

@@ -43,6 +43,7 @@ from .duplicates import child_in_scope
 from .models import NAME_INDEX_PURPOSE, AccessAction, Case, CaseState, Child, StepRecord, replay
 from .procedure import Procedure, Step, as_datetime, default_procedure
 from .selectors import cases_for
+from .signals import send_records_changed
 
 CHILD_AGE_FIELD = "child_age_estimate"
 SEALED_FIELDS = frozenset({"child_name", "child_address"})
@@ -181,6 +182,7 @@ def do_register_notification(
     record_access(
         actor, AccessAction.CREATE, case, what + (f"; linked to child {child.pk}" if linked else "")
     )
+    send_records_changed([commune.pk], local_date(received_at))
     return case
 
 
@@ -267,6 +269,7 @@ def do_record_step(
         case.next_due_at = _next_due(procedure, done)
     case.save()
     record_access(actor, AccessAction.CHANGE, case, _described(step, public, secret))
+    send_records_changed([case.commune_id], local_date(case.received_at))
     return record
 
 
@@ -282,10 +285,12 @@ def do_move_case(actor: Any, case: Case, new_commune_code: str) -> Case:
     commune = _commune_for(actor, new_commune_code, reach=scope.province_path)
     if commune.pk == case.commune_id:
         raise CaseError(_("Trường hợp đã thuộc xã này."))
-    old_code = case.commune.code
+    old_code, old_commune_id = case.commune.code, case.commune_id
     case.commune = commune
     case.save()
     Child.objects.filter(pk=case.child_id).update(commune=commune)
     what = f"commune: {old_code} → {commune.code}"
     record_access(actor, AccessAction.CHANGE, case, what)
+    # The child's register records moved with it; its cases' figures move too.
+    send_records_changed([old_commune_id, commune.pk], local_date(case.received_at))
     return case

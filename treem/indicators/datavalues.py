@@ -69,12 +69,15 @@ def import_values(
     check_outliers: bool = True,
     scope: policy.EntryScope | None = None,
     keep_changes: bool = True,
+    derivation: bool = False,
 ) -> ImportSummary:
     """Check then write `inputs` atomically. With conflicts, or with dry_run, nothing is written (not even
     the Period rows the check looked up).
 
     `scope` defaults to the user's entry scope; the command line passes a full one. `keep_changes=False`
-    leaves `summary.changes` empty (a preview needs them; a national file's counts do not)."""
+    leaves `summary.changes` empty (a preview needs them; a national file's counts do not).
+    `derivation=True` only for the computation of derived values (treem.register.derivation): every other
+    writer is refused a derived element's value for the periods it is derived in."""
 
     # Metadata is read before the transaction (on SQLite, before taking the one write lock): elements,
     # units, the user's scope and the rules change only when a plan or the unit tree is loaded.
@@ -85,7 +88,7 @@ def import_values(
 
     def attempt() -> ImportSummary:
         catalogue.periods.clear()  # Period rows made by an attempt that was rolled back are gone
-        resolver = Resolver(catalogue, entry_scope, units)
+        resolver = Resolver(catalogue, entry_scope, units, derivation=derivation)
         summary = _check_and_write(inputs, user, resolver, rules, dry_run, check_outliers, keep_changes)
         if summary.dry_run or summary.conflicts:
             transaction.set_rollback(True)

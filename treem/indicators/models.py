@@ -6,6 +6,8 @@ Shapes follow DHIS2 so data moves in and out as dataValueSets: a value is
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -103,6 +105,13 @@ class DataElement(models.Model):
     categories = models.ManyToManyField(
         Category, blank=True, related_name="data_elements", verbose_name=_("phân tổ")
     )
+    # Derived elements (the plan file's `derived`): from periods starting on or after `derived_since`,
+    # their values are computed from records (the app that registered `derived_rule`, e.g.
+    # "register.special_circumstances") and written through the one write path; nobody types them.
+    # Periods starting before keep the figures entered then.
+    derived_rule = models.CharField(_("quy tắc tính tự động"), max_length=60, blank=True)
+    derived_params = models.JSONField(_("tham số của quy tắc"), default=dict, blank=True)
+    derived_since = models.DateField(_("tính tự động từ ngày"), null=True, blank=True)
     combos = models.ManyToManyField(
         CategoryOptionCombo, related_name="data_elements", verbose_name=_("tổ hợp thu thập")
     )
@@ -114,6 +123,10 @@ class DataElement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
+
+    def is_derived_for(self, start_date: datetime.date) -> bool:
+        """Whether values of the period starting on `start_date` are computed from records."""
+        return bool(self.derived_rule) and self.derived_since is not None and start_date >= self.derived_since
 
 
 class Period(models.Model):

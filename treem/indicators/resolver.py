@@ -20,6 +20,15 @@ COMMENT_MAX_LENGTH = cast(int, DataValue._meta.get_field("comment").max_length) 
 LEVEL_NAMES = {"province": "tỉnh", "district": "huyện", "commune": "xã"}
 
 
+def derived_refusal(element: DataElement) -> str:
+    """Why a typed value of a derived element is refused (for periods from its `derived_since`)."""
+    since = element.derived_since.strftime("%d/%m/%Y") if element.derived_since else ""
+    return (
+        f"{element.code} được tính tự động từ sổ theo dõi trẻ em và hồ sơ trường hợp cho các kỳ "
+        f"từ ngày {since}; không nhập tay được, hãy cập nhật hồ sơ"
+    )
+
+
 class ElementInfo(NamedTuple):
     element: DataElement
     combo_ids: dict[str, int]  # the combos the element is collected by, by code
@@ -54,9 +63,15 @@ class Resolver:
     elements, units and periods millions of times, so each is looked up and checked once."""
 
     def __init__(
-        self, catalogue: Catalogue, scope: policy.EntryScope, units: dict[str, AdministrativeUnit]
+        self,
+        catalogue: Catalogue,
+        scope: policy.EntryScope,
+        units: dict[str, AdministrativeUnit],
+        *,
+        derivation: bool = False,
     ) -> None:
         self.catalogue = catalogue
+        self.derivation = derivation  # the writer computes derived values (may write derived elements)
         self.scope = scope
         self.units = units  # catalogue.unit_map() of the inputs' codes
         self.placement: dict[tuple[str, str], str | None] = {}
@@ -70,6 +85,8 @@ class Resolver:
         element = self.good_elements.get((item.element, item.combo))
         place = self.good_places.get((item.unit, item.period))
         if element is None or place is None or not self.allowed.get((item.element, item.unit)):
+            return self.check(item)
+        if not self.derivation and element[0].is_derived_for(place[1].start_date):
             return self.check(item)
         if item.comment and (len(item.comment) > COMMENT_MAX_LENGTH or "\x00" in item.comment):
             return self.check(item)
@@ -161,6 +178,9 @@ class Resolver:
                     f"không nhập cho '{unit.code}' ({unit.name})",
                 )
             )
+        if info is not None and period is not None and not self.derivation:
+            if info.element.is_derived_for(period.start_date):
+                problems.append(Message(item.where, "dataElement", derived_refusal(info.element)))
         if len(comment) > COMMENT_MAX_LENGTH:
             problems.append(
                 Message(

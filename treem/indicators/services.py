@@ -62,6 +62,9 @@ def load_data_elements(rows: list[dict], agencies: dict[str, Agency]) -> list[Da
                 "aggregation": row.get("aggregation", "sum"),
                 "collection_level": row.get("collection_level", "commune"),
                 "supplier": agencies[supplier],
+                "derived_rule": (row.get("derived") or {}).get("rule", ""),
+                "derived_params": (row.get("derived") or {}).get("params") or {},
+                "derived_since": (row.get("derived") or {}).get("since"),
             },
         )
         element_categories = [categories[c] for c in row.get("categories") or []]

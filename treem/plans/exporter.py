@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
+from treem.indicators.models import DataElement
 from treem.plans.metadata import plan_elements, plan_rules
 from treem.units.models import Agency
 
@@ -54,6 +56,7 @@ def export_plan(plan: Plan) -> dict:
                 "collection_level": e.collection_level,
                 "supplier": _agency(e.supplier),
                 "categories": [c.code for c in e.categories.all()],
+                **_derived(e),
             }
             for e in elements
         ],
@@ -122,3 +125,13 @@ def export_plan(plan: Plan) -> dict:
             .prefetch_related("reporters", "recipients")
         ],
     }
+
+
+def _derived(element: DataElement) -> dict[str, Any]:
+    """The element's `derived` block, when it has one (its params only when it has any)."""
+    if not element.derived_rule or element.derived_since is None:
+        return {}
+    derived: dict[str, Any] = {"rule": element.derived_rule, "since": element.derived_since.isoformat()}
+    if element.derived_params:
+        derived["params"] = element.derived_params
+    return {"derived": derived}

@@ -87,6 +87,17 @@ PLAN_SCHEMA = {
                     "collection_level": {"enum": ["district", "commune"]},
                     "supplier": AGENCY_REF,
                     "categories": {"type": "array", "items": {"type": "string"}},
+                    # Computed from records from the periods starting on `since` (treem.indicators.derived).
+                    "derived": {
+                        "type": "object",
+                        "required": ["rule", "since"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "rule": {"type": "string", "pattern": r"^[a-z_]+\.[a-z_]+$"},
+                            "since": DATE,
+                            "params": {"type": "object"},
+                        },
+                    },
                 },
             },
         },

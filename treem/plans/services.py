@@ -18,6 +18,7 @@ from treem.core.models import AuditAction
 from treem.core.schema_messages import schema_errors
 from treem.core.yamlfile import format_path, line_of, read_mapping_file
 from treem.indicators import services as indicator_services
+from treem.indicators.derived import known_rules
 from treem.indicators.expressions import ExpressionError, parse
 from treem.units.models import AdministrativeUnit, Agency
 
@@ -78,6 +79,13 @@ def _content_errors(data: dict, lines: dict, name: str) -> list[str]:
         for j, category in enumerate(element.get("categories") or []):
             if category not in indicator_services.category_codes():
                 err(("data_elements", i, "categories", j), f"không có phân tổ '{category}'")
+        rule = (element.get("derived") or {}).get("rule")
+        if rule is not None and rule not in known_rules():
+            known = ", ".join(sorted(known_rules())) or "—"
+            err(
+                ("data_elements", i, "derived", "rule"),
+                f"không có quy tắc tính tự động '{rule}' (có: {known})",
+            )
     combos = indicator_services.combo_codes()
     for kind, items in (
         ("data_elements", data["data_elements"]),

@@ -1,0 +1,95 @@
+"""The register of children in special circumstances (Law on Children 2016, art. 10) and of children at
+risk of falling into them, and the support and benefits each child receives.
+
+The child is treem.cases.models.Child: one record however many cases, circumstances or supports it has
+(cases holds it; the register builds on it). Like the cases, these records are sealed: only
+treem.register.selectors and treem.register.services read or write them, each read is logged in the case
+access log (treem.cases.access), and small counts are suppressed outside case management.
+
+Codes (groups, kinds of support, ethnicities) come from data/register/reference.yaml
+(treem.register.reference); the benefit rules from data/benefits/ (treem.register.benefits).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class CircumstanceKind(models.TextChoices):
+    SPECIAL = "special", _("Hoàn cảnh đặc biệt")
+    AT_RISK = "at_risk", _("Nguy cơ rơi vào hoàn cảnh đặc biệt")
+
+
+class Circumstance(models.Model):
+    """A child is in one group (of the 14 of art. 10, or of the at-risk groups) from `started_on` to
+    `ended_on` (None: still). A child may be in several groups at once; it is counted once."""
+
+    child = models.ForeignKey(
+        "cases.Child", on_delete=models.PROTECT, related_name="circumstances", verbose_name=_("trẻ em")
+    )
+    kind = models.CharField(_("loại"), max_length=10, choices=CircumstanceKind.choices)
+    group = models.CharField(_("nhóm"), max_length=40)
+    started_on = models.DateField(_("từ ngày"))
+    ended_on = models.DateField(_("đến ngày"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người ghi"),
+    )
+    created_at = models.DateTimeField(_("thời điểm ghi"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["started_on", "id"]
+        indexes = [models.Index(fields=["child", "kind"], name="circumstance_child_kind")]
+        verbose_name = _("hoàn cảnh của trẻ em")
+        verbose_name_plural = _("hoàn cảnh của trẻ em")
+
+    def __str__(self) -> str:
+        return f"{self.child_id}:{self.group}"
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return self.started_on <= day and (self.ended_on is None or self.ended_on >= day)
+
+
+class Support(models.Model):
+    """Support received (care, nurturing, help) or a benefit (monthly social assistance, health insurance
+    card, education support, in-kind help): its kind (reference.yaml `support_kinds`), dates, amount in
+    đồng (monthly for a monthly benefit) and the body that gave it."""
+
+    child = models.ForeignKey(
+        "cases.Child", on_delete=models.PROTECT, related_name="supports", verbose_name=_("trẻ em")
+    )
+    kind = models.CharField(_("hình thức"), max_length=40)
+    started_on = models.DateField(_("từ ngày"))
+    ended_on = models.DateField(_("đến ngày"), null=True, blank=True)
+    amount = models.DecimalField(_("số tiền (đồng)"), max_digits=14, decimal_places=0, null=True, blank=True)
+    provider = models.CharField(_("cơ quan, tổ chức hỗ trợ"), max_length=200)
+    decision = models.CharField(_("số quyết định"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người ghi"),
+    )
+    created_at = models.DateTimeField(_("thời điểm ghi"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["started_on", "id"]
+        indexes = [models.Index(fields=["child", "kind"], name="support_child_kind")]
+        verbose_name = _("hỗ trợ, trợ cấp")
+        verbose_name_plural = _("hỗ trợ, trợ cấp")
+
+    def __str__(self) -> str:
+        return f"{self.child_id}:{self.kind}"
