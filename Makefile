@@ -26,6 +26,9 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 # Migrate SQLite (var/treem.sqlite3) and load units, agencies, the plan and demo data. Safe to repeat.
+# DEBUG=1 like `run`: the local keys that encrypt the demo children's names come from the DEBUG secret key,
+# so names written here are readable by the server (without it each command would use a throw-away key).
+setup: export DEBUG = 1
 setup: install
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput -v0

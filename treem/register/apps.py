@@ -10,7 +10,10 @@ class RegisterConfig(AppConfig):
     def ready(self) -> None:
         from treem.indicators.derived import register_rule
 
-        from . import receivers  # noqa: F401  (recomputes derived figures when records change)
+        from . import (
+            receivers,  # noqa: F401  (recomputes derived figures when records change)
+            upload_apply,  # noqa: F401  (registers the "register" staged import kind)
+        )
         from .rules import RULES
 
         for name, description in RULES.items():

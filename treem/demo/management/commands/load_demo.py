@@ -1,9 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from treem.accounts.models import Role
+from treem.cases.signals import batched
 from treem.core.formatting import format_count
 from treem.demo.cases import DEMO_TOTP_KEY_BASE32, load_demo_cases
 from treem.demo.figures import load_demo_figures
+from treem.demo.register import load_demo_register
 from treem.demo.rounds import load_demo_rounds
 from treem.demo.users import DEMO_PASSWORD, create_demo_users
 from treem.plans.models import Plan
@@ -13,7 +15,8 @@ class Command(BaseCommand):
     help = (
         "Tạo dữ liệu minh họa (DEMO): người dùng cho mỗi vai trò, số liệu chỉ tiêu minh họa "
         "(ghi chú 'DEMO') cho các xã của tỉnh, báo cáo của các đơn vị ở các đợt báo cáo đã qua hạn và các "
-        "trường hợp trẻ em minh họa ở mọi bước của quy trình. "
+        "trường hợp trẻ em minh họa ở mọi bước của quy trình, sổ theo dõi trẻ em có hoàn cảnh đặc biệt "
+        "minh họa. "
         "Chỉ dùng cho máy thử nghiệm; chạy lại không thay đổi gì."
     )
 
@@ -21,9 +24,12 @@ class Command(BaseCommand):
         parser.add_argument("--plan", default=None, help="plan code (default: the newest plan)")
         parser.add_argument("--no-figures", action="store_true", help="no demo figures (nor reports)")
         parser.add_argument("--no-rounds", action="store_true", help="no demo reports of the bodies")
-        parser.add_argument("--no-cases", action="store_true", help="no demo child protection cases")
+        parser.add_argument(
+            "--no-cases", action="store_true", help="no demo child protection cases (nor demo register)"
+        )
+        parser.add_argument("--no-register", action="store_true", help="no demo register of children")
 
-    def handle(self, *args, plan, no_figures, no_rounds, no_cases, **options):
+    def handle(self, *args, plan, no_figures, no_rounds, no_cases, no_register, **options):
         plan_obj = Plan.objects.filter(code=plan).first() if plan else Plan.objects.order_by("-year").first()
         if plan_obj is None:
             raise CommandError("Chưa có kế hoạch nào; chạy load_plan trước.")
@@ -38,16 +44,25 @@ class Command(BaseCommand):
                     f"Báo cáo minh họa (DEMO) của các đơn vị: {format_count(rounds.created)} tạo mới, "
                     f"{format_count(rounds.unchanged)} không đổi."
                 )
-        if not no_cases:
-            cases = load_demo_cases(plan_obj.province.code)
-            self.stdout.write(
-                f"Trường hợp minh họa (DEMO): {format_count(cases.created)} tạo mới, "
-                f"{format_count(cases.unchanged)} không đổi."
-            )
-            if cases.totp_users:
+        # One announcement of the changed records at the end: the derived figures of the demo communes are
+        # recomputed once, not once per record (treem.cases.signals.batched).
+        with batched():
+            if not no_cases:
+                cases = load_demo_cases(plan_obj.province.code)
                 self.stdout.write(
-                    f"Xác thực hai lớp của {', '.join(cases.totp_users)}: thêm khóa minh họa "
-                    f"{DEMO_TOTP_KEY_BASE32} (TOTP, 6 chữ số, 30 giây) vào ứng dụng xác thực."
+                    f"Trường hợp minh họa (DEMO): {format_count(cases.created)} tạo mới, "
+                    f"{format_count(cases.unchanged)} không đổi."
+                )
+                if cases.totp_users:
+                    self.stdout.write(
+                        f"Xác thực hai lớp của {', '.join(cases.totp_users)}: thêm khóa minh họa "
+                        f"{DEMO_TOTP_KEY_BASE32} (TOTP, 6 chữ số, 30 giây) vào ứng dụng xác thực."
+                    )
+            if not no_cases and not no_register:
+                register = load_demo_register(plan_obj.province.code)
+                self.stdout.write(
+                    f"Sổ theo dõi trẻ em minh họa (DEMO): {format_count(register.created)} trẻ em tạo mới, "
+                    f"{format_count(register.unchanged)} không đổi."
                 )
         self.stdout.write("\nTài khoản minh họa (DEMO) — mật khẩu chung: " + DEMO_PASSWORD)
         for spec, user in users:
