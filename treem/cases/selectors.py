@@ -26,11 +26,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from treem.core.deadlines import on_local_days
+from treem.indicators.disclosure import SUPPRESSED, complemented, small_count_threshold
 from treem.units import geometry
 from treem.units.models import AdministrativeUnit
 from treem.units.scope import Scope
@@ -39,15 +39,8 @@ from .access import record_access
 from .models import AccessAction, AccessEvent, Case, CaseState, StepRecord, replay
 from .procedure import default_procedure
 
-DEFAULT_SMALL_COUNT = 5
-SUPPRESSED = None
 GROUPINGS = ("harm", "risk", "step", "overdue", "state")
 CODE_MAX_LENGTH = 40  # Case.code
-
-
-def small_count_threshold() -> int:
-    """Counts below this are suppressed outside case management (settings.TREEM_SMALL_COUNT, default 5)."""
-    return int(getattr(settings, "TREEM_SMALL_COUNT", DEFAULT_SMALL_COUNT))
 
 
 def units_in(path: str) -> QuerySet[AdministrativeUnit]:
@@ -177,16 +170,6 @@ def _shown(
     least = small_count_threshold()
     shown = {key: (SUPPRESSED if 0 < n < least else n) for key, n in counts.items()}
     return complemented(shown) if partition else shown
-
-
-def complemented(shown: dict[str, int | None]) -> dict[str, int | None]:
-    """Counts that split a known whole, with exactly one of them hidden: the smallest other non-zero count is
-    hidden too, so that no subtraction gives the hidden one back (complementary suppression)."""
-    hidden = [key for key, n in shown.items() if n is SUPPRESSED]
-    visible = [(n, key) for key, n in shown.items() if n]
-    if len(hidden) != 1 or not visible:
-        return shown
-    return {**shown, min(visible)[1]: SUPPRESSED}
 
 
 # --- dashboards: counts per unit one level down, the overdue steps of a page of cases ---------------------

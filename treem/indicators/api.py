@@ -1,7 +1,9 @@
 """API for data values (DHIS2 dataValueSets).
 
 Thin: the engine reads and writes (`dhis2`, `datavalues.import_values`); the request's Scope (built by
-`treem.accounts.policy`) limits both. A POST is checked whole and writes nothing when any value is wrong
+`treem.accounts.policy`) limits both. A read leaves out the derived values the caller may not see (small
+counts from children's records outside case management, treem.indicators.disclosure) and says how many
+in the `X-Withheld-Values` header. A POST is checked whole and writes nothing when any value is wrong
 (409). A unit that does not exist and one outside the scope get the same 404.
 """
 
@@ -28,6 +30,7 @@ from treem.units.scope import unit_in_scope
 
 from . import dhis2
 from .datavalues import import_values
+from .disclosure import Reader
 
 
 class _TextParser(BaseParser):
@@ -49,6 +52,7 @@ class DataValueSetCSVParser(_TextParser):
     media_type = "text/csv"
 
 
+WITHHELD_HEADER = "X-Withheld-Values"  # how many values a read left out (derived small counts)
 MAX_API_VALUES = 200_000  # one request; the body's size limit (TREEM_MAX_API_BODY_BYTES) comes first
 FLAG_VALUES = {"true": True, "1": True, "false": False, "0": False, "": False}
 
@@ -75,7 +79,14 @@ class DataValueSetView(APIView):
     @extend_schema(
         operation_id="dataValueSets_read",
         summary="Số liệu dạng DHIS2 dataValueSets",
-        description="Values of `orgUnit` and every unit under it for the given periods (exact DHIS2 ids).",
+        description=(
+            "Values of `orgUnit` and every unit under it for the given periods (exact DHIS2 ids). Values "
+            "counted from children's records (derived elements) of 1 to TREEM_SMALL_COUNT − 1 are left out "
+            "outside the caller's case area or without the second factor, with one more among sibling units "
+            'or an element\'s categories when one alone would be (DHIS2 has no "< 5"; leaving a value out '
+            "is how its aggregate suppression works). The `X-Withheld-Values` header gives how many were "
+            "left out (0 when none)."
+        ),
         parameters=[
             OpenApiParameter(
                 "period", str, required=True, many=True, description="DHIS2 period id, e.g. 2023S1"
@@ -84,7 +95,10 @@ class DataValueSetView(APIView):
             OpenApiParameter("dataElement", str, many=True, description="data element code (default: all)"),
         ],
         responses={
-            200: OpenApiResponse(OpenApiTypes.OBJECT, description='{"dataValues": [...]}'),
+            200: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description='{"dataValues": [...]}; header X-Withheld-Values: values left out',
+            ),
             400: OpenApiResponse(ERROR),
             404: OpenApiResponse(ERROR, description="no such orgUnit within the user's scope"),
         },
@@ -101,8 +115,14 @@ class DataValueSetView(APIView):
         unit = unit_in_scope(scope_of(request), unit_code)
         if unit is None:
             return not_found_unit(unit_code)
-        rows = dhis2.values_for_export(periods, unit.path, _codes(request, "dataElement"))
-        return HttpResponse(dhis2.write_json(rows), content_type="application/json; charset=utf-8")
+        elements = _codes(request, "dataElement")
+        rows = dhis2.values_for_export(periods, unit.path, elements)
+        withheld = dhis2.withheld_values(periods, unit, elements, Reader.of_request(request))
+        response = HttpResponse(
+            dhis2.write_json(rows, withheld), content_type="application/json; charset=utf-8"
+        )
+        response[WITHHELD_HEADER] = str(len(withheld))
+        return response
 
     @extend_schema(
         operation_id="dataValueSets_import",

@@ -1,5 +1,9 @@
 """DHIS2 dataValueSets in and out, JSON and CSV. orgUnit is the GSO code; categoryOptionCombo is our
-combo code (`default`, `rural`, `urban`…)."""
+combo code (`default`, `rural`, `urban`…).
+
+An export for a user leaves out the derived values that reader may not see (`withheld_values`, the rule of
+treem.indicators.disclosure): DHIS2 has no "< 5", and leaving a value out is how DHIS2's own aggregate
+suppression works. The operator's command (export_datavalues) exports every value."""
 
 from __future__ import annotations
 
@@ -7,17 +11,20 @@ import csv
 import io
 import itertools
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from treem.core.errors import InputErrors
 from treem.core.uploads import csv_records, excerpt, limit, load_json
+from treem.units import geometry
 
 from .datavalues import ValueInput
-from .models import DataValue
+from .disclosure import Reader, withheld
+from .models import DataElement, DataValue, Period
 
 CSV_COLUMNS = [
     "dataelement",
@@ -232,12 +239,50 @@ def values_for_export(
     return rows
 
 
+def withheld_values(
+    period_codes: Iterable[str], unit: Any, element_codes: Iterable[str] | None, reader: Reader
+) -> set[int]:
+    """The ids of the values under `unit` that an export for `reader` leaves out: derived values of 1 …
+    TREEM_SMALL_COUNT − 1 outside the reader's exact area, and their complements, both among the units of
+    one parent (a district's total is published) and among an element's categories in one unit (its total
+    is). The complements are chosen over whole groups, the requested unit's siblings included, so asking
+    unit by unit gives nothing more than asking for the parent."""
+    elements = DataElement.objects.exclude(derived_rule="").filter(derived_since__isnull=False)
+    if element_codes:
+        elements = elements.filter(code__in=list(element_codes))
+    periods = list(Period.objects.filter(code__in=list(period_codes)))
+    pairs = [(e, p) for e in elements for p in periods if e.is_derived_for(p.start_date)]
+    if not pairs:
+        return set()
+    where = Q(unit__path__startswith=unit.path)
+    if unit.parent_id is not None:
+        where |= Q(unit__parent_id=unit.parent_id)
+    which = Q()
+    for element, period in pairs:
+        which |= Q(element=element, period=period)
+    rows = DataValue.objects.filter(which, where).values_list(
+        "pk", "unit__path", "unit__parent_id", "element__code", "period__code", "combo__code", "value"
+    )
+    counts: dict[tuple[str, str, str, str], int] = {}
+    ids: dict[tuple[str, str, str, str], int] = {}
+    siblings: dict[tuple[Any, ...], list[tuple[str, str, str, str]]] = {}
+    categories: dict[tuple[str, str, str], list[tuple[str, str, str, str]]] = {}
+    for pk, path, parent_id, element_code, period_code, combo_code, value in rows:
+        key = (path, element_code, period_code, combo_code)  # the path first: ties go in unit order
+        counts[key], ids[key] = int(value), pk
+        siblings.setdefault((parent_id, element_code, period_code, combo_code), []).append(key)
+        categories.setdefault((path, element_code, period_code), []).append(key)
+    hidden = withheld(counts, [*siblings.values(), *categories.values()])
+    return {ids[key] for key in hidden if geometry.is_within(key[0], unit.path) and not reader.exact(key[0])}
+
+
 def _plain(value) -> str:
     text = format(value.normalize(), "f")
     return text
 
 
-def write_json(rows) -> str:
+def write_json(rows, withheld: Collection[int] = ()) -> str:
+    """`withheld`: ids of values left out (withheld_values)."""
     return json.dumps(
         {
             "dataValues": [
@@ -252,6 +297,7 @@ def write_json(rows) -> str:
                     "comment": dv.comment,
                 }
                 for dv in rows.iterator(chunk_size=5000)
+                if dv.pk not in withheld
             ]
         },
         ensure_ascii=False,
@@ -259,11 +305,13 @@ def write_json(rows) -> str:
     )
 
 
-def write_csv(rows) -> str:
+def write_csv(rows, withheld: Collection[int] = ()) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for dv in rows.iterator(chunk_size=5000):
+        if dv.pk in withheld:
+            continue
         writer.writerow(
             [
                 dv.element.code,

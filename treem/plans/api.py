@@ -1,4 +1,11 @@
-"""API of plans: the plans of the caller's province, a plan whole, and its targets evaluated."""
+"""API of plans: the plans of the caller's province, a plan whole, and its targets evaluated.
+
+Evaluations carry figures counted from children's records as the dashboard shows them
+(treem.indicators.disclosure): outside case management a derived numerator or denominator from 1 to
+TREEM_SMALL_COUNT − 1 is null, the rate from it too, and `hidden` names them; among the units of one parent
+(whose total the API also gives) a lone hidden one gets a second one hidden with it, whichever units the
+request names, so that asking for them one by one gives nothing more.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +21,16 @@ from treem.accounts.policy import scope_of
 from treem.core.api import error_response as _error
 from treem.core.api import not_found_unit, period_problems
 from treem.core.api import query_codes as _codes
+from treem.core.periods import period_dates
+from treem.indicators.disclosure import Derivations, DerivedMark, Reader, Shown, shown, shown_rows
 from treem.units import geometry
+from treem.units.models import AdministrativeUnit
 from treem.units.scope import unit_in_scope
 
 from . import selectors
-from .evaluation import evaluate
+from .evaluation import Evaluation, evaluate
 from .exporter import export_plan
-from .models import Plan
+from .models import Indicator, Plan
 
 ERROR = OpenApiTypes.OBJECT
 
@@ -66,6 +76,13 @@ class EvaluationView(APIView):
             ),
             OpenApiParameter("indicator", str, many=True, description="indicator code (default: all)"),
         ],
+        description=(
+            "`derived`: the numerator or denominator is counted from children's records in this period. "
+            "`hidden`: the numbers withheld from this caller (null in the answer): outside case management "
+            "(the unit outside the caller's case area, or no second factor) a derived count from 1 to "
+            "TREEM_SMALL_COUNT − 1 and the rate from it, plus one more unit among its siblings when one "
+            "alone would be hidden (docs/indicators.md)."
+        ),
         responses={
             200: OpenApiResponse(OpenApiTypes.OBJECT, description="a list of evaluations"),
             400: OpenApiResponse(ERROR),
@@ -102,4 +119,54 @@ class EvaluationView(APIView):
                 return _error(
                     status.HTTP_404_NOT_FOUND, f"Kế hoạch không có chỉ tiêu mã: {', '.join(unknown)}."
                 )
-        return Response([e.as_dict() for e in evaluate(plan, period, units, indicators)])
+        results = evaluate(plan, period, units, indicators)
+        return Response(disclosed(plan, period, results, Reader.of_request(request)))
+
+
+def disclosed(plan: Plan, period: str, results: list[Evaluation], reader: Reader) -> list[dict]:
+    """The evaluations as `reader` may receive them, each with `derived` and `hidden`."""
+    indicators = list({ev.indicator.pk: ev.indicator for ev in results}.values())
+    marks = Derivations(indicators).marks(period)
+    hidden_units = [ev for ev in results if marks.get(ev.indicator.pk) and not reader.exact(ev.unit.path)]
+    among_siblings = _among_siblings(plan, period, hidden_units, marks)
+    answer = []
+    for ev in results:
+        mark = marks.get(ev.indicator.pk)
+        figures = Shown(ev.numerator, ev.denominator, ev.value)
+        if mark is not None and not reader.exact(ev.unit.path):
+            figures = shown(ev, mark, exact=False)
+            sibling = among_siblings.get((ev.unit.pk, ev.indicator.pk))
+            if sibling is not None:
+                figures = figures.hiding(
+                    numerator=sibling.numerator_hidden, denominator=sibling.denominator_hidden
+                )
+        row = ev.as_dict()
+        for name in figures.hidden_fields:
+            row[name] = None
+        answer.append({**row, "derived": mark is not None, "hidden": figures.hidden_fields})
+    return answer
+
+
+def _among_siblings(
+    plan: Plan, period: str, evaluations: list[Evaluation], marks: dict[int, DerivedMark]
+) -> dict[tuple[int, int], Shown]:
+    """The numbers of each unit (by unit and indicator pk) as the dashboard's drill-down of its parent
+    shows them: with every sibling, complementary hiding included (one evaluate() per parent)."""
+    _kind, start, end = period_dates(period)
+    wanted: dict[int, dict[int, Indicator]] = {}
+    for ev in evaluations:
+        if ev.unit.parent_id is not None:
+            wanted.setdefault(ev.unit.parent_id, {})[ev.indicator.pk] = ev.indicator
+    found: dict[tuple[int, int], Shown] = {}
+    for parent_id, by_pk in wanted.items():
+        siblings = list(
+            AdministrativeUnit.objects.filter(parent_id=parent_id)
+            .existing_during(start, end)
+            .order_by("path")
+        )
+        results = evaluate(plan, period, siblings, list(by_pk.values())) if siblings else []
+        for pk, indicator in by_pk.items():
+            rows = [ev for ev in results if ev.indicator.pk == pk]
+            for ev, figures in zip(rows, shown_rows(rows, marks[pk], exact=False), strict=True):
+                found[(ev.unit.pk, indicator.pk)] = figures
+    return found

@@ -5,7 +5,8 @@ proposals, the bodies that did not report, and the annex by district) and one bo
 
 Every number and date goes through `core.formatting`. The words around them come from the plan and the
 unit tree (issuing body, province, place), never from one province's name written in code. `texts`
-overrides the parts a coordinator edits in a draft (see EDITABLE)."""
+overrides the parts a coordinator edits in a draft (see EDITABLE). Values computed from small counts of
+children's records are not published (report_disclosure)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ from .documents.content import (
 )
 from .documents.xlsx import targets_table
 from .models import ReportingRound, Submission, SubmissionState, TaskProgress
+from .report_disclosure import HIDDEN, NOT_HIDDEN, Hidden, Withheld, hidden_sentence, not_compared
 from .report_header import (  # noqa: F401 (the header's names, kept importable from here)
     COMMITTEE,
     DOCUMENT_TYPE,
@@ -89,11 +91,15 @@ def consolidated_content(
     previous = {ev.indicator.pk: ev for ev in evaluate(plan, previous_code, [plan.province], indicators)}
     progress = _progress(submissions)  # read once for the tasks, the difficulties and the proposals
     edited = texts.get(SENTENCES) or {}
+    withheld = Withheld(indicators, period, previous_code)
     rows = []
     for ev in current:
         before = previous.get(ev.indicator.pk)
-        sentence = edited.get(ev.indicator.code) or indicator_sentence(ev, before, period, previous_code)
-        rows.append(target_row(ev, before, sentence))
+        hidden = withheld.of(ev, before)
+        sentence = edited.get(ev.indicator.code) or indicator_sentence(
+            ev, before, period, previous_code, hidden=hidden
+        )
+        rows.append(target_row(ev, before, sentence, hidden=hidden))
     content = ReportContent(
         header=consolidated_header(round, texts, number=number, report_date=report_date),
         introduction=paragraphs(texts.get("introduction") or default_introduction(round)),
@@ -107,7 +113,7 @@ def consolidated_content(
         ],
     )
     by_district = [ev for ev in evaluated if ev.unit.pk != plan.province.pk]
-    content.annex = _annex_tables(indicators, rows, units, by_district)
+    content.annex = _annex_tables(indicators, rows, units, by_district, withheld)
     return content
 
 
@@ -147,16 +153,23 @@ def number_with_unit(value: Decimal, indicator: Indicator, *, short: bool = Fals
     return f"{text}{' ' if unit[:1].isalpha() else ''}{unit}"
 
 
-def target_row(ev: Evaluation, before: Evaluation | None, sentence: str) -> TargetRow:
+def _result(value: Decimal | None, ind: Indicator, hidden: bool) -> str:
+    return str(HIDDEN) if hidden else number_with_unit(value, ind) if value is not None else "—"
+
+
+def target_row(
+    ev: Evaluation, before: Evaluation | None, sentence: str, *, hidden: Hidden = NOT_HIDDEN
+) -> TargetRow:
+    """`hidden`: whether the value, and last year's, are computed from a small count (not published)."""
     ind = ev.indicator
     return TargetRow(
         target_code=str(ind.target.number),
         indicator_code=ind.code,
         text=ind.text,
         threshold=format_threshold(ind),
-        result=number_with_unit(ev.value, ind) if ev.value is not None else "—",
+        result=_result(ev.value, ind, hidden[0]),
         status=str(Status.LABELS[ev.status]),
-        previous=number_with_unit(before.value, ind) if before and before.value is not None else "—",
+        previous=_result(before.value if before else None, ind, hidden[1]),
         sentence=sentence,
     )
 
@@ -176,8 +189,11 @@ VERDICTS = {
 }
 
 
-def indicator_sentence(ev: Evaluation, before: Evaluation | None, period: str, previous: str) -> str:
-    """'Tỷ suất … năm 2023 là 8,7‰, đạt chỉ tiêu kế hoạch (dưới 9,5‰), giảm 0,4‰ so với năm 2022.'"""
+def indicator_sentence(
+    ev: Evaluation, before: Evaluation | None, period: str, previous: str, *, hidden: Hidden = NOT_HIDDEN
+) -> str:
+    """'Tỷ suất … năm 2023 là 8,7‰, đạt chỉ tiêu kế hoạch (dưới 9,5‰), giảm 0,4‰ so với năm 2022.'
+    `hidden` as target_row's: a hidden value is neither written nor compared."""
     ind = ev.indicator
     what = subject(ind)
     when = lower_first(period_label(period))
@@ -187,9 +203,13 @@ def indicator_sentence(ev: Evaluation, before: Evaluation | None, period: str, p
         return _("%(what)s %(when)s: không áp dụng cho địa bàn.") % words
     if ev.value is None:
         return _("%(what)s %(when)s: chưa có số liệu để đánh giá (chỉ tiêu kế hoạch: %(plan)s).") % words
-    words.update(value=number_with_unit(ev.value, ind, short=True), verdict=str(VERDICTS[ev.status]))
+    words["verdict"] = str(VERDICTS[ev.status])
+    if hidden[0]:
+        return hidden_sentence(words)
+    words["value"] = number_with_unit(ev.value, ind, short=True)
     sentence = _("%(what)s %(when)s là %(value)s, %(verdict)s (%(plan)s)") % words
-    return f"{sentence}, {change_words(ev, before, previous)}."
+    compared = not_compared(lower_first(period_label(previous))) if hidden[1] else None
+    return f"{sentence}, {compared or change_words(ev, before, previous)}."
 
 
 def change_words(ev: Evaluation, before: Evaluation | None, previous: str) -> str:
@@ -292,7 +312,11 @@ def annex(plan: Plan, period: str, indicators: list[Indicator], rows: list[Targe
     evaluate() call for every district at once (its sums are grouped in SQL)."""
     units = districts(plan, period)
     results = evaluate(plan, period, units, indicators) if units else []
-    return _annex_tables(indicators, rows, units, results)
+    return _annex_tables(indicators, rows, units, results, Withheld(indicators, period, period))
+
+
+def _annex_value(ev: Evaluation, hidden: bool) -> str | float | None:
+    return str(HIDDEN) if hidden else float(round_half_up(ev.value, 2)) if ev.value is not None else None
 
 
 def _annex_tables(
@@ -300,10 +324,12 @@ def _annex_tables(
     rows: list[TargetRow],
     units: list[AdministrativeUnit],
     results: list[Evaluation],
+    withheld: Withheld,
 ) -> list[AnnexTable]:
     by_unit: dict[int, list[Evaluation]] = {}
     for ev in results:
         by_unit.setdefault(ev.unit.pk, []).append(ev)
+    hidden = withheld.in_annex(indicators, results)
     codes = [ind.code for ind in indicators]
     values: list[list[str | float | int | None]] = []
     statuses: list[list[str | float | int | None]] = []
@@ -313,7 +339,7 @@ def _annex_tables(
             [
                 unit.code,
                 unit.name,
-                *[float(round_half_up(e.value, 2)) if e.value is not None else None for e in evs],
+                *[_annex_value(e, (unit.pk, e.indicator.pk) in hidden) for e in evs],
             ]
         )
         statuses.append([unit.code, unit.name, *[str(Status.LABELS[e.status]) for e in evs]])

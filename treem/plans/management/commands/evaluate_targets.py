@@ -33,5 +33,7 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"Không có đơn vị hành chính mã: {', '.join(sorted(missing))}.")
         units.sort(key=lambda u: codes.index(u.code))
+        # Exact figures, small counts from children's records included: the command is run by an operator
+        # on the server, who reads the database anyway. Outputs for users hide them (indicators.disclosure).
         results = [e.as_dict() for e in evaluate(plan_obj, period, units)]
         self.stdout.write(json.dumps(results, ensure_ascii=False, indent=2))
