@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from treem.core import comparisons
 from treem.core.numbers import round_half_up
 from treem.core.periods import offered_periods as offered_period_codes
-from treem.core.periods import parse_period, period_label
+from treem.core.periods import parse_period, period_dates, period_label
 from treem.indicators.models import DataValue, Period
 from treem.indicators.periods import previous_period
 from treem.plans.evaluation import Evaluation, Status, evaluate
@@ -26,6 +26,8 @@ from treem.plans.selectors import active_plans
 from treem.units import geometry
 from treem.units.models import AdministrativeUnit, UnitLevel
 from treem.units.scope import Scope, unit_in_scope
+
+from .disclosure import Derivations, DerivedMark, Shown, shown, shown_rows
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -139,6 +141,9 @@ class ScorecardRow:
     evaluation: Evaluation
     previous: Evaluation | None
     trend: Trend | None
+    mark: DerivedMark | None = None  # counted from records in the period shown
+    shown: Shown | None = None  # the numbers the page shows (small derived counts hidden)
+    previous_shown: Shown | None = None
 
     @property
     def indicator(self) -> Indicator:
@@ -152,18 +157,44 @@ class TargetGroup:
 
 
 def scorecard(
-    plan: Plan, period: Period, unit: AdministrativeUnit, indicators: list[Indicator]
+    plan: Plan,
+    period: Period,
+    unit: AdministrativeUnit,
+    indicators: list[Indicator],
+    *,
+    exact: bool = False,
 ) -> tuple[list[TargetGroup], Period]:
     """Every active indicator for the unit in the period and the period before, grouped by target:
-    two evaluate() calls in all."""
+    two evaluate() calls in all, and for a unit with a parent read outside case management two more
+    (its siblings, in the periods that have derived figures). Indicators counted from records are marked,
+    and their small counts hidden unless `exact` (disclosure.exact_counts), with the hiding the drill-down
+    of the parent gives them (`among_siblings`)."""
     before = previous_period(period)
     current = evaluate(plan, period.code, [unit], indicators)
     previous = {e.indicator.pk: e for e in evaluate(plan, before.code, [unit], indicators)}
+    derivations = Derivations(indicators)
+    marks, previous_marks = derivations.marks(period.code), derivations.marks(before.code)
+    siblings = among_siblings(plan, period.code, unit, indicators, marks, exact=exact)
+    previous_siblings = among_siblings(plan, before.code, unit, indicators, previous_marks, exact=exact)
     groups: dict[int, TargetGroup] = {}
     for ev in current:
         prev = previous.get(ev.indicator.pk)
+        mark = marks.get(ev.indicator.pk)
+        figures = with_siblings(shown(ev, mark, exact), siblings.get(ev.indicator.pk))
+        prev_figures = (
+            with_siblings(
+                shown(prev, previous_marks.get(ev.indicator.pk), exact),
+                previous_siblings.get(ev.indicator.pk),
+            )
+            if prev
+            else None
+        )
+        # an arrow (or "unchanged") beside a hidden value would tell where it lies
+        hidden = figures.value_hidden or (prev_figures is not None and prev_figures.value_hidden)
         group = groups.setdefault(ev.indicator.target_id, TargetGroup(ev.indicator.target))
-        group.rows.append(ScorecardRow(ev, prev, trend(ev, prev)))
+        group.rows.append(
+            ScorecardRow(ev, prev, None if hidden else trend(ev, prev), mark, figures, prev_figures)
+        )
     return list(groups.values()), before
 
 
@@ -184,11 +215,18 @@ def status_counts(groups: list[TargetGroup]) -> list[tuple[str, StrOrPromise, in
 
 
 def scorecard_flags(groups: list[TargetGroup]) -> dict[str, bool]:
-    """What the page explains: `progress` (a period shorter than the year) and `any_annualized`."""
-    evaluations = [row.evaluation for group in groups for row in group.rows]
+    """What the page explains: `progress` (a period shorter than the year), `any_annualized`,
+    `any_derived` (counted from records) and `any_hidden` (small counts hidden)."""
+    rows = [row for group in groups for row in group.rows]
     return {
-        "progress": any(ev.progress for ev in evaluations),
-        "any_annualized": any(ev.annualized for ev in evaluations),
+        "progress": any(row.evaluation.progress for row in rows),
+        "any_annualized": any(row.evaluation.annualized for row in rows),
+        "any_derived": any(row.mark for row in rows),
+        "any_hidden": any(
+            figures is not None and figures.value_hidden
+            for row in rows
+            for figures in (row.shown, row.previous_shown)
+        ),
     }
 
 
@@ -196,23 +234,107 @@ def scorecard_flags(groups: list[TargetGroup]) -> dict[str, bool]:
 
 
 @dataclass
+class Line:
+    """An evaluation, the numbers of it a page shows and the mark of its period."""
+
+    evaluation: Evaluation
+    shown: Shown
+    mark: DerivedMark | None = None
+
+
+@dataclass
 class DrillDown:
     total: Evaluation  # the unit itself
     children: list[Evaluation]
+    mark: DerivedMark | None = None
+    total_shown: Shown | None = None
+    lines: list[Line] = field(default_factory=list)  # the children, with their shown numbers
+
+    @property
+    def any_hidden(self) -> bool:
+        shown_numbers = [self.total_shown, *(line.shown for line in self.lines)]
+        return any(figures.value_hidden for figures in shown_numbers if figures is not None)
 
 
-def drilldown(plan: Plan, indicator: Indicator, period: Period, unit: AdministrativeUnit) -> DrillDown:
-    """The indicator for the unit and each of its children, in one evaluate() call."""
+def drilldown(
+    plan: Plan, indicator: Indicator, period: Period, unit: AdministrativeUnit, *, exact: bool = False
+) -> DrillDown:
+    """The indicator for the unit and each of its children, in one evaluate() call (and one for the unit's
+    siblings, see `among_siblings`); small derived counts hidden unless `exact`, with complementary hiding
+    among the children (their total is shown) and for the unit itself among its siblings."""
     children = child_units(unit, period)
     results = evaluate(plan, period.code, [unit, *children], [indicator])
-    return DrillDown(results[0], results[1:])
+    marks = Derivations([indicator]).marks(period.code)
+    mark = marks.get(indicator.pk)
+    rows = shown_rows(results[1:], mark, exact)
+    lines = [Line(ev, figures, mark) for ev, figures in zip(results[1:], rows, strict=True)]
+    sibling = among_siblings(plan, period.code, unit, [indicator], marks, exact=exact).get(indicator.pk)
+    total = with_siblings(shown(results[0], mark, exact), sibling)
+    return DrillDown(results[0], results[1:], mark, total, lines)
 
 
 def time_series(
-    plan: Plan, indicator: Indicator, unit: AdministrativeUnit, period_codes: list[str]
-) -> list[Evaluation]:
-    """The indicator for the unit in each period (one evaluate() per period: each has its own sums)."""
-    return [evaluate(plan, code, [unit], [indicator])[0] for code in period_codes]
+    plan: Plan,
+    indicator: Indicator,
+    unit: AdministrativeUnit,
+    period_codes: list[str],
+    *,
+    exact: bool = False,
+) -> list[Line]:
+    """The indicator for the unit in each period (one evaluate() per period: each has its own sums, and
+    one more for the unit's siblings in a derived period), with the period's mark; small derived counts
+    hidden unless `exact`, as the drill-down of the unit's parent hides them."""
+    series = []
+    derivations = Derivations([indicator])
+    for code in period_codes:
+        ev = evaluate(plan, code, [unit], [indicator])[0]
+        marks = derivations.marks(code)
+        mark = marks.get(indicator.pk)
+        sibling = among_siblings(plan, code, unit, [indicator], marks, exact=exact).get(indicator.pk)
+        series.append(Line(ev, with_siblings(shown(ev, mark, exact), sibling), mark))
+    return series
+
+
+def among_siblings(
+    plan: Plan,
+    period_code: str,
+    unit: AdministrativeUnit,
+    indicators: list[Indicator],
+    marks: dict[int, DerivedMark],
+    *,
+    exact: bool,
+) -> dict[int, Shown]:
+    """The numbers of `unit` for each indicator marked in the period (by indicator pk) as the drill-down
+    of its parent shows them, complementary hiding among its siblings included: otherwise the parent's
+    total less the siblings it shows would give back a count hidden there but shown on the unit's own
+    page. One evaluate() over the siblings; nothing for an exact reader, a unit without a parent or a
+    period without derived figures. The same rule as the evaluations API (plans.api._among_siblings)."""
+    marked = [ind for ind in indicators if ind.pk in marks]
+    if exact or unit.parent_id is None or not marked:
+        return {}
+    _kind, start, end = period_dates(period_code)
+    siblings = list(
+        AdministrativeUnit.objects.filter(parent_id=unit.parent_id)
+        .existing_during(start, end)
+        .order_by("path")
+    )
+    if not any(sibling.pk == unit.pk for sibling in siblings):
+        return {}
+    results = evaluate(plan, period_code, siblings, marked)
+    found: dict[int, Shown] = {}
+    for indicator in marked:
+        rows = [ev for ev in results if ev.indicator.pk == indicator.pk]
+        for ev, figures in zip(rows, shown_rows(rows, marks[indicator.pk], exact=False), strict=True):
+            if ev.unit.pk == unit.pk:
+                found[indicator.pk] = figures
+    return found
+
+
+def with_siblings(figures: Shown, sibling: Shown | None) -> Shown:
+    """The unit's own numbers, also hiding what the drill-down of its parent hides (`among_siblings`)."""
+    if sibling is None:
+        return figures
+    return figures.hiding(numerator=sibling.numerator_hidden, denominator=sibling.denominator_hidden)
 
 
 def sixmonthly_periods(codes: list[str]) -> list[str]:

@@ -21,6 +21,8 @@ from treem.units.models import AdministrativeUnit, Agency
 
 from . import charts, selectors
 from .completeness import completeness
+from .disclosure import exact_counts, hidden_evaluation, small_count_label
+from .unserved import unserved_panel
 
 
 @dataclass
@@ -95,7 +97,9 @@ def scorecard(request: HttpRequest) -> HttpResponse:
     selection = _selection(request)
     plan, period, unit = selection.plan, selection.period, selection.unit
     indicators = selectors.active_indicators(plan)
-    groups, previous = selectors.scorecard(plan, period, unit, indicators)
+    scope = scope_of(request)
+    exact = exact_counts(scope, request.user, unit)
+    groups, previous = selectors.scorecard(plan, period, unit, indicators, exact=exact)
     children = selectors.child_units(unit, period)
     printing = request.GET.get("print") == "1"
     return render(
@@ -110,6 +114,8 @@ def scorecard(request: HttpRequest) -> HttpResponse:
             "previous_name": period_label(previous.code),
             "completeness": completeness(plan, period, unit, children, indicators),
             "printing": printing,
+            "small_count": small_count_label(),
+            "unserved": unserved_panel(scope, request.user, unit, period),
         },
     )
 
@@ -118,11 +124,17 @@ def scorecard(request: HttpRequest) -> HttpResponse:
 def drilldown(request: HttpRequest, indicator_code: str) -> HttpResponse:
     selection = _selection(request)
     indicator = _indicator(selection.plan, indicator_code)
-    drill = selectors.drilldown(selection.plan, indicator, selection.period, selection.unit)
+    exact = exact_counts(scope_of(request), request.user, selection.unit)
+    drill = selectors.drilldown(selection.plan, indicator, selection.period, selection.unit, exact=exact)
     return render(
         request,
         "dashboard/drilldown.html",
-        {**selection.context(request), "indicator": indicator, "drill": drill},
+        {
+            **selection.context(request),
+            "indicator": indicator,
+            "drill": drill,
+            "small_count": small_count_label(),
+        },
     )
 
 
@@ -131,10 +143,14 @@ def chart(request: HttpRequest, indicator_code: str) -> HttpResponse:
     selection = _selection(request)
     plan, unit = selection.plan, selection.unit
     indicator = _indicator(plan, indicator_code)
-    drill = selectors.drilldown(plan, indicator, selection.period, unit)
-    by_unit = drill.children or [drill.total]
+    exact = exact_counts(scope_of(request), request.user, unit)
+    drill = selectors.drilldown(plan, indicator, selection.period, unit, exact=exact)
+    # the figures carry only the numbers shown: a hidden value is a gap, in the bars and the line alike
+    by_unit = [hidden_evaluation(line.evaluation, line.shown) for line in drill.lines]
+    if not by_unit and drill.total_shown is not None:
+        by_unit = [hidden_evaluation(drill.total, drill.total_shown)]
     series = selectors.time_series(
-        plan, indicator, unit, selectors.sixmonthly_periods(selection.period_codes)
+        plan, indicator, unit, selectors.sixmonthly_periods(selection.period_codes), exact=exact
     )
     return render(
         request,
@@ -143,8 +159,15 @@ def chart(request: HttpRequest, indicator_code: str) -> HttpResponse:
             **selection.context(request),
             "indicator": indicator,
             "by_unit_chart": charts.to_html(charts.by_unit_figure(indicator, by_unit)),
-            "over_time_chart": charts.to_html(charts.over_time_figure(indicator, series)),
+            "over_time_chart": charts.to_html(
+                charts.over_time_figure(
+                    indicator, [hidden_evaluation(ln.evaluation, ln.shown) for ln in series]
+                )
+            ),
             "series": series,
+            "series_derived": any(line.mark for line in series),
+            "drill": drill,
+            "small_count": small_count_label(),
         },
     )
 

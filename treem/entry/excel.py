@@ -13,6 +13,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -40,10 +41,17 @@ from .excel_layout import (  # noqa: F401 (re-exported: the views and tests use 
 )
 from .excel_read import read_workbook  # noqa: F401 (re-exported)
 from .models import StagedImport
+from .selectors import Cell as GridCell
 from .selectors import Grid
 
 LOCKED_FILL = PatternFill("solid", fgColor="E5E7EB")
 HEADER_FILL = PatternFill("solid", fgColor="EEF1F5")
+DERIVED_NOTE = (
+    "Tự động từ hồ sơ: chỉ số này được tính từ sổ theo dõi trẻ em và hồ sơ trường hợp cho kỳ này, "
+    "không nhập tay. Các ô của cột để trống, giá trị hiện có ghi trong ghi chú của từng ô; giá trị điền "
+    "vào cột này sẽ bị từ chối."
+)
+HIDDEN_NOTE = "số đếm nhỏ tính từ hồ sơ trẻ em, không hiển thị ngoài phạm vi quản lý trường hợp"
 
 
 def put(ws: Worksheet, row: int, column: int, value: object = None) -> Cell:
@@ -81,11 +89,14 @@ def build_template(grid: Grid) -> bytes:
     ws.row_dimensions[combo_row].hidden = True
     for col, title in ((1, UNIT_CODE_HEADER), (2, "Tên đơn vị")):
         put(ws, header_row, col, title)
+    derived = {c.index for c in grid.columns if c.element.is_derived_for(grid.period.start_date)}
     for column in grid.columns:
         col = FIRST_VALUE_COLUMN + column.index
         put(ws, element_row, col, column.element.code)
         put(ws, combo_row, col, column.combo.code)
-        put(ws, header_row, col, column.label)
+        header = put(ws, header_row, col, column.label)
+        if column.index in derived:
+            header.comment = Comment(DERIVED_NOTE, "treem", width=260, height=110)
         ws.column_dimensions[get_column_letter(col)].width = 18
     for cell in ws[header_row]:
         cell.font = Font(bold=True)
@@ -100,10 +111,15 @@ def build_template(grid: Grid) -> bytes:
         put(ws, r, 1, row.unit.code).number_format = "@"
         put(ws, r, 2, row.unit.name)
         for cell in row.cells:
-            target = ws.cell(r, FIRST_VALUE_COLUMN + cell.column.index, cell.value)
+            # A derived cell is left blank: a number there would come back on upload and be refused
+            # (indicators.resolver.derived_refusal); its figure, as this reader may see it, is in a note.
+            computed = cell.column.index in derived
+            target = ws.cell(r, FIRST_VALUE_COLUMN + cell.column.index, None if computed else cell.value)
+            if computed and cell.value is not None:
+                target.comment = Comment(derived_value_note(cell), "treem", width=220, height=70)
             if cell.column.element.value_type == ValueType.INTEGER:
                 target.number_format = "#,##0"
-            if cell.editable:
+            if cell.editable and cell.column.index not in derived:
                 target.protection = Protection(locked=False)
             else:
                 target.fill = LOCKED_FILL
@@ -132,6 +148,13 @@ def build_template(grid: Grid) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def derived_value_note(cell: GridCell) -> str:
+    """The note of a derived cell: its figure, or "< 5" when it is hidden from this reader."""
+    if cell.hidden:
+        return f"Tự động từ hồ sơ: {cell.display} ({HIDDEN_NOTE})."
+    return f"Tự động từ hồ sơ: {cell.display}."
 
 
 def _add_validations(ws: Worksheet, grid: Grid, first_row: int, last_row: int) -> None:

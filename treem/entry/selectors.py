@@ -16,6 +16,7 @@ from django.utils import formats
 
 from treem.core.periods import offered_periods, parse_period, period_label
 from treem.indicators.datavalues import Change
+from treem.indicators.disclosure import Reader, small_count_label
 from treem.indicators.models import (
     DEFAULT_COMBO,
     CategoryOptionCombo,
@@ -31,6 +32,9 @@ from treem.units import geometry
 from treem.units.models import AdministrativeUnit, Agency, UnitLevel
 from treem.units.scope import Scope, unit_in_scope
 
+from .disclosure import withhold_small_counts
+
+PUBLIC = Reader.public()  # the default reader: outside case management, small derived counts hidden
 MAX_ROWS_PER_PAGE = 250  # a province of ~600 communes is split by district over a few pages
 
 
@@ -130,16 +134,17 @@ class Cell:
     error: str = ""
     warning: str = ""
     saved: bool = False
+    hidden: bool = False  # a small derived count (or its complement) this reader may not see exactly
 
     @property
     def text(self) -> str:
         if self.raw is not None:
             return self.raw
-        return input_text(self.value, self.column.element)
+        return "" if self.hidden else input_text(self.value, self.column.element)
 
     @property
     def display(self) -> str:
-        return display_text(self.value, self.column.element)
+        return small_count_label() if self.hidden else display_text(self.value, self.column.element)
 
     @property
     def dom_id(self) -> str:
@@ -197,9 +202,17 @@ def row_units(unit: AdministrativeUnit, levels: set[str], period: Period) -> lis
     return [u for u in units if u.exists_during(period.start_date, period.end_date)]
 
 
-def entry_grid(scope: Scope, agency: Agency, period: Period, unit: AdministrativeUnit) -> Grid:
+def entry_grid(
+    scope: Scope,
+    agency: Agency,
+    period: Period,
+    unit: AdministrativeUnit,
+    *,
+    reader: Reader = PUBLIC,
+) -> Grid:
     """Rows = units at the elements' collection levels under `unit`; columns = the agency's elements ×
-    their combos; each cell with its stored value and whether this scope may edit it."""
+    their combos; each cell with its stored value and whether this scope may edit it. Derived counts are
+    hidden as `withhold_small_counts` decides for `reader` (everything small hidden by default)."""
     elements = agency_elements(agency)
     headers: list[ElementHeader] = []
     columns: list[Column] = []
@@ -211,21 +224,24 @@ def entry_grid(scope: Scope, agency: Agency, period: Period, unit: Administrativ
     units = row_units(unit, {e.collection_level for e in elements}, period)
     values = stored_values(unit, period, elements)
     groups = _group_units(unit, units)
-    rows = []
-    for row_unit in units:
-        cells = []
-        for column in columns:
-            applicable = column.element.collection_level == row_unit.level
-            cells.append(
-                Cell(
+    rows = [
+        Row(
+            row_unit,
+            groups.get(row_unit.pk),
+            [
+                _cell(
+                    scope,
                     column,
                     row_unit,
                     values.get((row_unit.pk, column.element.pk, column.combo.pk)),
-                    applicable,
-                    applicable and scope.entry.allows(column.element, row_unit),
+                    period,
                 )
-            )
-        rows.append(Row(row_unit, groups.get(row_unit.pk), cells))
+                for column in columns
+            ],
+        )
+        for row_unit in units
+    ]
+    withhold_small_counts(reader, [cell for row in rows for cell in row.cells], period)
     grid = Grid(agency, period, unit, headers, columns, rows)
     grid.pages = paginate(rows)
     return grid
@@ -274,11 +290,18 @@ def paginate(rows: list[Row], max_rows: int = MAX_ROWS_PER_PAGE) -> list[list[Ro
 
 
 def cell_after_save(
-    scope: Scope, page: Any, element_code: str, combo_code: str, unit_code: str
+    scope: Scope,
+    page: Any,
+    element_code: str,
+    combo_code: str,
+    unit_code: str,
+    *,
+    reader: Reader = PUBLIC,
 ) -> Cell | None:
     """The cell as stored now, or None when it is not a cell of this page: an element the page's agency
     does not supply, a combo the element is not collected by, or a unit outside the page's unit (so a
-    crafted URL cannot read figures beyond the page the user may open)."""
+    crafted URL cannot read figures beyond the page the user may open). A derived count is hidden as in
+    the grid (`withhold_small_counts`)."""
     element = next((e for e in agency_elements(page.agency) if e.code == element_code), None)
     unit = unit_in_scope(scope, unit_code)
     if element is None or unit is None or not geometry.is_within(unit.path, page.unit.path):
@@ -291,14 +314,22 @@ def cell_after_save(
         .values_list("value", flat=True)
         .first()
     )
-    applicable = element.collection_level == unit.level
-    return Cell(
-        Column(element, combo, 0),
-        unit,
-        value,
-        applicable,
-        applicable and scope.entry.allows(element, unit),
+    cell = _cell(scope, Column(element, combo, 0), unit, value, page.period)
+    withhold_small_counts(reader, [cell], page.period)
+    return cell
+
+
+def _cell(
+    scope: Scope, column: Column, unit: AdministrativeUnit, value: Decimal | None, period: Period
+) -> Cell:
+    """Editable when collected at the unit's level, the scope may enter it and it is not derived."""
+    applicable = column.element.collection_level == unit.level
+    editable = (
+        applicable
+        and scope.entry.allows(column.element, unit)
+        and not column.element.is_derived_for(period.start_date)
     )
+    return Cell(column, unit, value, applicable, editable)
 
 
 def completion(agency: Agency, unit: AdministrativeUnit, period: Period) -> Completion | None:

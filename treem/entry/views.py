@@ -7,6 +7,7 @@ nothing when anything is wrong; these views only choose what to show.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import cast
 
@@ -26,7 +27,8 @@ from treem.accounts.policy import scope_of
 from treem.core.periods import PeriodError, period_label
 from treem.core.uploads import limit
 from treem.indicators import datavalues
-from treem.indicators.models import Period
+from treem.indicators.disclosure import Reader, small_count_label
+from treem.indicators.models import DataElement, Period
 from treem.indicators.periods import find_period
 from treem.units.models import AdministrativeUnit, Agency
 from treem.units.scope import Scope, unit_in_scope
@@ -77,6 +79,29 @@ def _entry_page(scope: Scope, agency_code: str, period_code: str, unit_code: str
     return EntryPage(agency, period, unit)
 
 
+def _derived_elements(cells: Iterable[selectors.Cell], period: Period) -> list[DataElement]:
+    """The elements computed from records for this period (DataElement.derived_rule, from its
+    `derived_since`), for the page's explanation: their cells are read-only (treem.entry.selectors) and the
+    engine refuses a typed value anyway (indicators.resolver.derived_refusal)."""
+    derived: dict[int, DataElement] = {}
+    for cell in cells:
+        element = cell.column.element
+        if element.is_derived_for(period.start_date):
+            derived[element.pk] = element
+    return list(derived.values())
+
+
+def _reader(request: HttpRequest) -> Reader:
+    """Who reads the grid: derived counts are exact only for a case role in its area with the second
+    factor (indicators.disclosure); province coordinators, agency reporters and the rest see small ones as
+    "< 5"."""
+    return Reader.of(scope_of(request), request.user)
+
+
+def _grid_cells(grid: selectors.Grid) -> Iterator[selectors.Cell]:
+    return (cell for row in grid.rows for cell in row.cells)
+
+
 def _when(moment) -> str:
     return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
 
@@ -106,7 +131,10 @@ def index(request):
 @login_required
 def entry(request, agency: str, period: str, unit: str):
     page = _entry_page(scope_of(request), agency, period, unit)
-    grid = selectors.entry_grid(scope_of(request), page.agency, page.period, page.unit)
+    grid = selectors.entry_grid(
+        scope_of(request), page.agency, page.period, page.unit, reader=_reader(request)
+    )
+    derived = _derived_elements(_grid_cells(grid), page.period)
     try:
         page_number = min(max(int(request.GET.get("trang", 1)), 1), len(grid.pages))
     except ValueError:
@@ -124,6 +152,10 @@ def entry(request, agency: str, period: str, unit: str):
             "completion": selectors.completion(page.agency, page.unit, page.period),
             "may_complete": selectors.may_complete(scope_of(request), page.agency, page.unit),
             "upload_form": UploadForm(),
+            "derived": derived,
+            "derived_codes": {element.code for element in derived},
+            "any_hidden": any(cell.hidden for cell in _grid_cells(grid)),
+            "small_count": small_count_label(),
         },
     )
 
@@ -137,13 +169,23 @@ def cell(request, agency: str, period: str, unit: str, row: str, element: str, c
         raise Http404("not a cell of this page")
     raw = request.POST.get("value", "").strip()
     summary = datavalues.save_cell(request.user, element, combo, row, page.period.code, raw)
-    shown = selectors.cell_after_save(scope_of(request), page, element, combo, row)
+    shown = selectors.cell_after_save(scope_of(request), page, element, combo, row, reader=_reader(request))
+    derived = _derived_elements([shown] if shown is not None else [], page.period)
     errors = "; ".join(m.text for m in summary.conflicts)
     if shown is not None and errors:
         shown.raw, shown.error = raw, errors
     elif shown is not None:
         shown.saved, shown.warning = True, "; ".join(m.text for m in summary.warnings)
-    return render(request, "entry/_cell.html", {"cell": shown, "error": errors, "cell_base": page.url + "o/"})
+    return render(
+        request,
+        "entry/_cell.html",
+        {
+            "cell": shown,
+            "error": errors,
+            "cell_base": page.url + "o/",
+            "derived_codes": {e.code for e in derived},
+        },
+    )
 
 
 @login_required
@@ -167,7 +209,9 @@ def complete(request, agency: str, period: str, unit: str):
 @login_required
 def template(request, agency: str, period: str, unit: str):
     page = _entry_page(scope_of(request), agency, period, unit)
-    grid = selectors.entry_grid(scope_of(request), page.agency, page.period, page.unit)
+    grid = selectors.entry_grid(
+        scope_of(request), page.agency, page.period, page.unit, reader=_reader(request)
+    )
     response = HttpResponse(excel.build_template(grid), content_type=excel.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{excel.template_filename(page.meta)}"'
     return response

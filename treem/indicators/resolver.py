@@ -24,7 +24,7 @@ def derived_refusal(element: DataElement) -> str:
     """Why a typed value of a derived element is refused (for periods from its `derived_since`)."""
     since = element.derived_since.strftime("%d/%m/%Y") if element.derived_since else ""
     return (
-        f"{element.code} được tính tự động từ sổ theo dõi trẻ em và hồ sơ trường hợp cho các kỳ "
+        f"{element.code} ({element.name}) được tính tự động từ sổ theo dõi trẻ em và hồ sơ trường hợp cho các kỳ "
         f"từ ngày {since}; không nhập tay được, hãy cập nhật hồ sơ"
     )
 
