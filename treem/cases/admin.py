@@ -15,7 +15,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.http import HttpRequest, HttpResponse
 
-from .access import record_access
+from .access import record_access, record_child_access
 from .models import AccessAction, AccessEvent, Case, Child, StepRecord
 
 
@@ -44,10 +44,14 @@ class LoggedReadAdmin(ReadOnlyAdmin):
         response = super().change_view(request, object_id, form_url, extra_context)
         if request.method == "GET" and response.status_code == 200:
             obj = self.get_object(request, unquote(object_id))
-            case = self.case_of(obj) if obj is not None else None
-            if case is not None:
-                record_access(request.user, AccessAction.READ, case, self.read_what)
+            if obj is not None:
+                self.record_read(request, obj)
         return response
+
+    def record_read(self, request: HttpRequest, obj: Any) -> None:
+        case = self.case_of(obj)
+        if case is not None:
+            record_access(request.user, AccessAction.READ, case, self.read_what)
 
 
 @admin.register(Child)
@@ -59,9 +63,16 @@ class ChildAdmin(LoggedReadAdmin):
     def case_of(self, obj: Any) -> Case | None:
         return obj.cases.select_related("commune").order_by("-received_at", "-id").first()
 
+    def record_read(self, request: HttpRequest, obj: Any) -> None:
+        """A child with a case is logged on its latest case; a child only on the register, on itself."""
+        if self.case_of(obj) is not None:
+            super().record_read(request, obj)
+        else:
+            record_child_access(request.user, AccessAction.READ, obj, self.read_what)
+
     list_display = ["pk", "sex", "commune", "created_at", "is_demo"]
     list_filter = ["is_demo"]
-    fields = ["sex", "commune", "created_at", "is_demo"]
+    fields = ["sex", "commune", "ethnicity", "disability", "household", "created_at", "is_demo"]
     list_select_related = ["commune"]
 
 

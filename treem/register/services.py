@@ -34,6 +34,7 @@ from .reference import reference
 
 NAME_MAX_LENGTH = 200
 PROVIDER_MAX_LENGTH = 200
+EARLIEST_DAY = datetime.date(1900, 1, 1)  # a date before it is a typing slip (0001-01-01, 1/1/19)
 
 
 class RegisterError(Exception):
@@ -60,11 +61,22 @@ def _check_child_fields(fields: dict[str, Any], problems: dict[str, str]) -> Non
     born = fields.get("date_of_birth")
     if born is not None and born > _today():
         problems["date_of_birth"] = _("Ngày sinh ở tương lai.")
+    elif born is not None and born < EARLIEST_DAY:
+        problems["date_of_birth"] = _("Ngày sinh không hợp lệ.")
 
 
-def _dates(started_on: datetime.date, ended_on: datetime.date | None, problems: dict[str, str]) -> None:
+def _dates(
+    started_on: datetime.date,
+    ended_on: datetime.date | None,
+    problems: dict[str, str],
+    born: datetime.date | None = None,
+) -> None:
     if started_on > _today():
         problems["started_on"] = _("Ngày bắt đầu ở tương lai.")
+    elif born is not None and started_on < born:
+        problems["started_on"] = _("Ngày bắt đầu trước ngày sinh của trẻ em.")
+    elif started_on < EARLIEST_DAY:
+        problems["started_on"] = _("Ngày bắt đầu không hợp lệ.")
     if ended_on is not None and ended_on < started_on:
         problems["ended_on"] = _("Ngày kết thúc trước ngày bắt đầu.")
 
@@ -168,7 +180,7 @@ def do_add_circumstance(
     else:
         kind = CircumstanceKind.SPECIAL  # not written: the problem below refuses the action
         problems["group"] = _("Nhóm hoàn cảnh không có trong danh mục.")
-    _dates(started_on, ended_on, problems)
+    _dates(started_on, ended_on, problems, locked.date_of_birth)
     overlapping = locked.circumstances.filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=started_on),
         group=group,
@@ -186,7 +198,7 @@ def do_add_circumstance(
         ended_on=ended_on,
         recorded_by=_user(actor),
     )
-    record_child_access(actor, AccessAction.CHANGE, locked, f"register: circumstance {group}")
+    record_child_access(actor, AccessAction.CHANGE, locked, f"register: circumstance #{circumstance.pk}")
     send_records_changed([locked.commune_id], started_on)
     return circumstance
 
@@ -195,13 +207,17 @@ def do_add_circumstance(
 def do_end_circumstance(actor: Any, circumstance: Circumstance, ended_on: datetime.date) -> Circumstance:
     locked = _child_for(actor, circumstance.child_id)
     row = Circumstance.objects.select_for_update().get(pk=circumstance.pk, child=locked)
+    if row.ended_on is not None:  # someone ended it since the page was shown: theirs stands
+        raise RegisterError(
+            _("Hoàn cảnh này đã kết thúc ngày %(day)s.") % {"day": f"{row.ended_on:%d/%m/%Y}"}
+        )
     problems: dict[str, str] = {}
     _dates(row.started_on, ended_on, problems)
     if problems:
         raise RegisterError(_("Ngày kết thúc chưa hợp lệ."), problems)
     row.ended_on = ended_on
     row.save()
-    record_child_access(actor, AccessAction.CHANGE, locked, f"register: circumstance {row.group} ended")
+    record_child_access(actor, AccessAction.CHANGE, locked, f"register: circumstance #{row.pk} ended")
     send_records_changed([locked.commune_id], min(ended_on, row.started_on))
     return row
 
@@ -232,7 +248,7 @@ def do_add_support(
         problems["amount"] = _("Số tiền không hợp lệ.")
     if len(decision or "") > 100:
         problems["decision"] = _("Số quyết định dài quá 100 ký tự.")
-    _dates(started_on, ended_on, problems)
+    _dates(started_on, ended_on, problems, locked.date_of_birth)
     if problems:
         raise RegisterError(_("Hỗ trợ chưa hợp lệ."), problems)
     support = Support.objects.create(
@@ -245,7 +261,7 @@ def do_add_support(
         decision=decision or "",
         recorded_by=_user(actor),
     )
-    record_child_access(actor, AccessAction.CHANGE, locked, f"register: support {kind}")
+    record_child_access(actor, AccessAction.CHANGE, locked, f"register: support #{support.pk}")
     send_records_changed([locked.commune_id], started_on)
     return support
 
@@ -254,13 +270,15 @@ def do_add_support(
 def do_end_support(actor: Any, support: Support, ended_on: datetime.date) -> Support:
     locked = _child_for(actor, support.child_id)
     row = Support.objects.select_for_update().get(pk=support.pk, child=locked)
+    if row.ended_on is not None:  # someone ended it since the page was shown: theirs stands
+        raise RegisterError(_("Hỗ trợ này đã kết thúc ngày %(day)s.") % {"day": f"{row.ended_on:%d/%m/%Y}"})
     problems: dict[str, str] = {}
     _dates(row.started_on, ended_on, problems)
     if problems:
         raise RegisterError(_("Ngày kết thúc chưa hợp lệ."), problems)
     row.ended_on = ended_on
     row.save()
-    record_child_access(actor, AccessAction.CHANGE, locked, f"register: support {row.kind} ended")
+    record_child_access(actor, AccessAction.CHANGE, locked, f"register: support #{row.pk} ended")
     send_records_changed([locked.commune_id], min(ended_on, row.started_on))
     return row
 

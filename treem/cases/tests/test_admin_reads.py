@@ -79,3 +79,32 @@ def test_the_access_log_cannot_be_changed_from_the_admin(admin_client, case):
     assert response.status_code == 403 and deleted.status_code == 403
     event.refresh_from_db()
     assert event.what != "x"
+
+
+def test_opening_a_child_known_only_to_the_register_writes_one_read_event_on_the_child(
+    admin_client, officers
+):
+    from treem.register.services import do_register_child
+
+    child = do_register_child(officers["manager"], commune_code="19903", name=CHILD_NAME)
+    before = AccessEvent.objects.count()
+
+    response = admin_client.get(f"/admin/cases/child/{child.pk}/change/")
+
+    assert response.status_code == 200 and CHILD_NAME not in response.content.decode()
+    assert AccessEvent.objects.count() == before + 1
+    event = AccessEvent.objects.latest("id")
+    assert (event.action, event.child_id, event.case_id, event.what) == (
+        "read",
+        child.pk,
+        None,
+        "admin: child",
+    )
+
+
+def test_figures_cannot_be_changed_in_the_admin_only_through_the_write_path(admin_client):
+    # The one write path checks scope, report locks, rules and derived elements; an admin form would not.
+    assert admin_client.get("/admin/indicators/datavalue/add/").status_code == 403
+    listing = admin_client.get("/admin/indicators/datavalue/")
+    assert listing.status_code == 200
+    assert "/admin/indicators/datavalue/add/" not in listing.content.decode()
