@@ -23,6 +23,7 @@ from treem.indicators.disclosure import (
     Shown,
     exact_counts,
     shown,
+    shown_among,
     shown_rows,
     small_count_label,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "exact_counts",
     "hidden_evaluation",
     "shown",
+    "shown_among",
     "shown_rows",
     "small_count_label",
 ]

@@ -27,7 +27,7 @@ from treem.units import geometry
 from treem.units.models import AdministrativeUnit, UnitLevel
 from treem.units.scope import Scope, unit_in_scope
 
-from .disclosure import Derivations, DerivedMark, Shown, shown, shown_rows
+from .disclosure import Derivations, DerivedMark, Shown, shown, shown_among, shown_rows
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -165,8 +165,9 @@ def scorecard(
     exact: bool = False,
 ) -> tuple[list[TargetGroup], Period]:
     """Every active indicator for the unit in the period and the period before, grouped by target:
-    two evaluate() calls in all, and for a unit with a parent read outside case management two more
-    (its siblings, in the periods that have derived figures). Indicators counted from records are marked,
+    two evaluate() calls in all, and read outside case management two more (its siblings, in the periods
+    that have derived figures), or seven for each period whose derived counts add up over the year
+    (`among_siblings`). Indicators counted from records are marked,
     and their small counts hidden unless `exact` (disclosure.exact_counts), with the hiding the drill-down
     of the parent gives them (`among_siblings`)."""
     before = previous_period(period)
@@ -174,8 +175,8 @@ def scorecard(
     previous = {e.indicator.pk: e for e in evaluate(plan, before.code, [unit], indicators)}
     derivations = Derivations(indicators)
     marks, previous_marks = derivations.marks(period.code), derivations.marks(before.code)
-    siblings = among_siblings(plan, period.code, unit, indicators, marks, exact=exact)
-    previous_siblings = among_siblings(plan, before.code, unit, indicators, previous_marks, exact=exact)
+    siblings = among_siblings(plan, period.code, unit, indicators, derivations, exact=exact)
+    previous_siblings = among_siblings(plan, before.code, unit, indicators, derivations, exact=exact)
     groups: dict[int, TargetGroup] = {}
     for ev in current:
         prev = previous.get(ev.indicator.pk)
@@ -264,11 +265,17 @@ def drilldown(
     among the children (their total is shown) and for the unit itself among its siblings."""
     children = child_units(unit, period)
     results = evaluate(plan, period.code, [unit, *children], [indicator])
-    marks = Derivations([indicator]).marks(period.code)
-    mark = marks.get(indicator.pk)
+    derivations = Derivations([indicator])
+    mark = derivations.marks(period.code).get(indicator.pk)
     rows = shown_rows(results[1:], mark, exact)
+    if not exact and mark is not None and children and any(derivations.sums(indicator.pk)):
+        # the children's counts over the periods of the year (seven evaluate() calls more)
+        over_year = shown_among(
+            period.code, [indicator], derivations, lambda code: evaluate(plan, code, children, [indicator])
+        )[indicator.pk]
+        rows = [over_year.get(ev.unit.path, figures) for ev, figures in zip(results[1:], rows, strict=True)]
     lines = [Line(ev, figures, mark) for ev, figures in zip(results[1:], rows, strict=True)]
-    sibling = among_siblings(plan, period.code, unit, [indicator], marks, exact=exact).get(indicator.pk)
+    sibling = among_siblings(plan, period.code, unit, [indicator], derivations, exact=exact).get(indicator.pk)
     total = with_siblings(shown(results[0], mark, exact), sibling)
     return DrillDown(results[0], results[1:], mark, total, lines)
 
@@ -288,9 +295,8 @@ def time_series(
     derivations = Derivations([indicator])
     for code in period_codes:
         ev = evaluate(plan, code, [unit], [indicator])[0]
-        marks = derivations.marks(code)
-        mark = marks.get(indicator.pk)
-        sibling = among_siblings(plan, code, unit, [indicator], marks, exact=exact).get(indicator.pk)
+        mark = derivations.marks(code).get(indicator.pk)
+        sibling = among_siblings(plan, code, unit, [indicator], derivations, exact=exact).get(indicator.pk)
         series.append(Line(ev, with_siblings(shown(ev, mark, exact), sibling), mark))
     return series
 
@@ -300,34 +306,38 @@ def among_siblings(
     period_code: str,
     unit: AdministrativeUnit,
     indicators: list[Indicator],
-    marks: dict[int, DerivedMark],
+    derivations: Derivations,
     *,
     exact: bool,
 ) -> dict[int, Shown]:
     """The numbers of `unit` for each indicator marked in the period (by indicator pk) as the drill-down
     of its parent shows them, complementary hiding among its siblings included: otherwise the parent's
     total less the siblings it shows would give back a count hidden there but shown on the unit's own
-    page. One evaluate() over the siblings; nothing for an exact reader, a unit without a parent or a
-    period without derived figures. The same rule as the evaluations API (plans.api._among_siblings)."""
+    page. For a count that adds up over time, also what the other periods of the year would give back
+    (year = S1 + S2 = Q1 + … + Q4), for a unit without a parent too (indicators.disclosure.shown_among).
+    One evaluate() over the siblings, or one per period of the year (seven); nothing for an exact reader
+    or a period without derived figures. The same rule as the evaluations API (plans.api._among_siblings)."""
+    marks = derivations.marks(period_code)
     marked = [ind for ind in indicators if ind.pk in marks]
-    if exact or unit.parent_id is None or not marked:
+    if exact or not marked:
         return {}
-    _kind, start, end = period_dates(period_code)
-    siblings = list(
-        AdministrativeUnit.objects.filter(parent_id=unit.parent_id)
-        .existing_during(start, end)
-        .order_by("path")
-    )
+    if unit.parent_id is None:
+        if not any(any(derivations.sums(ind.pk)) for ind in marked):
+            return {}
+        siblings = [unit]
+    else:
+        _kind, start, end = period_dates(period_code)
+        siblings = list(
+            AdministrativeUnit.objects.filter(parent_id=unit.parent_id)
+            .existing_during(start, end)
+            .order_by("path")
+        )
     if not any(sibling.pk == unit.pk for sibling in siblings):
         return {}
-    results = evaluate(plan, period_code, siblings, marked)
-    found: dict[int, Shown] = {}
-    for indicator in marked:
-        rows = [ev for ev in results if ev.indicator.pk == indicator.pk]
-        for ev, figures in zip(rows, shown_rows(rows, marks[indicator.pk], exact=False), strict=True):
-            if ev.unit.pk == unit.pk:
-                found[indicator.pk] = figures
-    return found
+    figures = shown_among(
+        period_code, marked, derivations, lambda code: evaluate(plan, code, siblings, marked)
+    )
+    return {pk: by_path[unit.path] for pk, by_path in figures.items() if unit.path in by_path}
 
 
 def with_siblings(figures: Shown, sibling: Shown | None) -> Shown:

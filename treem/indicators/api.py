@@ -2,7 +2,8 @@
 
 Thin: the engine reads and writes (`dhis2`, `datavalues.import_values`); the request's Scope (built by
 `treem.accounts.policy`) limits both. A read leaves out the derived values the caller may not see (small
-counts from children's records outside case management, treem.indicators.disclosure) and says how many
+counts from children's records outside case management, with their complements among sibling units,
+categories and the periods of a year: treem.indicators.disclosure) and says how many
 in the `X-Withheld-Values` header. A POST is checked whole and writes nothing when any value is wrong
 (409). A unit that does not exist and one outside the scope get the same 404.
 """
@@ -83,9 +84,10 @@ class DataValueSetView(APIView):
             "Values of `orgUnit` and every unit under it for the given periods (exact DHIS2 ids). Values "
             "counted from children's records (derived elements) of 1 to TREEM_SMALL_COUNT − 1 are left out "
             "outside the caller's case area or without the second factor, with one more among sibling units "
-            'or an element\'s categories when one alone would be (DHIS2 has no "< 5"; leaving a value out '
-            "is how its aggregate suppression works). The `X-Withheld-Values` header gives how many were "
-            "left out (0 when none)."
+            "or an element's categories when one alone would be, and for a count that adds up over time "
+            "(year = S1 + S2 = Q1 + … + Q4) among the periods of its year, whichever periods are asked "
+            '(DHIS2 has no "< 5"; leaving a value out is how its aggregate suppression works). The '
+            "`X-Withheld-Values` header gives how many were left out (0 when none)."
         ),
         parameters=[
             OpenApiParameter(

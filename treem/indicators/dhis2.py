@@ -24,6 +24,7 @@ from treem.units import geometry
 
 from .datavalues import ValueInput
 from .disclosure import Reader, withheld
+from .disclosure_periods import across_periods, adds_up, year_tree
 from .models import DataElement, DataValue, Period
 
 CSV_COLUMNS = [
@@ -243,15 +244,25 @@ def withheld_values(
     period_codes: Iterable[str], unit: Any, element_codes: Iterable[str] | None, reader: Reader
 ) -> set[int]:
     """The ids of the values under `unit` that an export for `reader` leaves out: derived values of 1 …
-    TREEM_SMALL_COUNT − 1 outside the reader's exact area, and their complements, both among the units of
-    one parent (a district's total is published) and among an element's categories in one unit (its total
-    is). The complements are chosen over whole groups, the requested unit's siblings included, so asking
-    unit by unit gives nothing more than asking for the parent."""
-    elements = DataElement.objects.exclude(derived_rule="").filter(derived_since__isnull=False)
+    TREEM_SMALL_COUNT − 1 outside the reader's exact area, and their complements, among the units of one
+    parent (a district's total is published), among an element's categories in one unit (its total is)
+    and, for an element that adds up over time, among the periods of a year (year = S1 + S2 = Q1 + … + Q4).
+    The complements are chosen over whole groups, the requested unit's siblings and every period of the
+    requested periods' years included, so asking unit by unit or period by period gives nothing more than
+    asking for the parent and the year."""
+    elements = list(DataElement.objects.exclude(derived_rule="").filter(derived_since__isnull=False))
     if element_codes:
-        elements = elements.filter(code__in=list(element_codes))
-    periods = list(Period.objects.filter(code__in=list(period_codes)))
-    pairs = [(e, p) for e in elements for p in periods if e.is_derived_for(p.start_date)]
+        wanted = set(element_codes)
+        elements = [e for e in elements if e.code in wanted]
+    asked = set(period_codes)
+    years = {code for asked_code in asked for code in year_tree(asked_code)}
+    periods = list(Period.objects.filter(code__in=years | asked))
+    pairs = [
+        (e, p)
+        for e in elements
+        for p in periods
+        if e.is_derived_for(p.start_date) and (p.code in asked or adds_up(e))
+    ]
     if not pairs:
         return set()
     where = Q(unit__path__startswith=unit.path)
@@ -272,8 +283,16 @@ def withheld_values(
         counts[key], ids[key] = int(value), pk
         siblings.setdefault((parent_id, element_code, period_code, combo_code), []).append(key)
         categories.setdefault((path, element_code, period_code), []).append(key)
-    hidden = withheld(counts, [*siblings.values(), *categories.values()])
-    return {ids[key] for key in hidden if geometry.is_within(key[0], unit.path) and not reader.exact(key[0])}
+    flows = {e.code for e in elements if adds_up(e)}
+    in_years = across_periods(
+        [key for key in counts if key[1] in flows], lambda key: key[2], lambda key: (key[0], key[1], key[3])
+    )
+    hidden = withheld(counts, [*siblings.values(), *categories.values(), *in_years])
+    return {
+        ids[key]
+        for key in hidden
+        if key[2] in asked and geometry.is_within(key[0], unit.path) and not reader.exact(key[0])
+    }
 
 
 def _plain(value) -> str:

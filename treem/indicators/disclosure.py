@@ -15,6 +15,12 @@ small-count rule for every output of figures (dashboard, evaluations API, consol
   hidden count is hidden too (rate × denominator / factor gives the count back). Among rows that split a
   shown total (the communes of a district, the categories of an element), a lone hidden row gets the
   smallest other non-zero one hidden with it (`complemented`), so a subtraction does not give it back.
+- **Over the periods of a year.** A derived element that adds up over time (aggregation `sum`: a flow such
+  as CASES_NOTIFIED) is written for the year, its halves and its quarters, so year = S1 + S2 = Q1 + … + Q4:
+  for it the periods of a year are groups too (`period_groups`), joined with the units and categories and
+  iterated to stability (`withheld`) over the whole year, whichever period a request names, so that asking
+  one period at a time gives nothing more. A stock (aggregation `last`) does not add up: no period groups.
+  The periods' groups are in `disclosure_periods`; `shown_among` applies them to indicators.
 
 Nothing here changes a stored number: these functions only decide which numbers an output carries.
 """
@@ -22,7 +28,8 @@ Nothing here changes a stored number: these functions only decide which numbers 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
@@ -38,6 +45,7 @@ from treem.core.periods import period_dates
 from treem.units import geometry
 from treem.units.scope import Scope
 
+from .disclosure_periods import across_periods, adds_up, year_tree
 from .expressions import parse
 from .models import DataElement
 
@@ -214,6 +222,15 @@ class Derivations:
                 )
         return marks
 
+    def sums(self, pk: Any) -> tuple[bool, bool]:
+        """Whether the indicator's numerator, denominator count a derived element that adds up over the
+        periods of a year (`adds_up`): then those periods are groups for it too."""
+        num, den = self.terms[pk]
+        return (
+            any(code in self.elements and adds_up(self.elements[code]) for code in num),
+            any(code in self.elements and adds_up(self.elements[code]) for code in den),
+        )
+
 
 # --- an indicator's numbers as an output may carry them -------------------------------------------------
 
@@ -295,3 +312,74 @@ def shown_rows(rows: Sequence[Figures], mark: DerivedMark | None, exact: bool) -
 
 def _whole(count: Decimal | None) -> int:
     return int(count) if count is not None else 0
+
+
+class Evaluated(Figures, Protocol):
+    """A ratio's numbers for a unit (plans.evaluation.Evaluation)."""
+
+    @property
+    def unit(self) -> Any: ...
+    @property
+    def indicator(self) -> Any: ...
+
+
+def shown_among(
+    period_code: str,
+    indicators: Sequence[Ratio],
+    derivations: Derivations,
+    evaluate_in: Callable[[str], Iterable[Evaluated]],
+) -> dict[Any, dict[str, Shown]]:
+    """The numbers of one parent's units (or of a unit without a parent, alone) in `period_code` as an
+    output outside case management shows them, by indicator pk and unit path. `evaluate_in(code)`
+    evaluates the indicators for those units in a period: called for the asked period, and for every
+    period of its year (`year_tree`) when a column adds up over time, so that the hiding is the same
+    whichever period is asked (one evaluation per period of the year: seven)."""
+    over_year = any(any(derivations.sums(ind.pk)) for ind in indicators)
+    codes = year_tree(period_code) if over_year else [period_code]
+    rows: dict[Any, dict[str, dict[str, Figures]]] = defaultdict(lambda: defaultdict(dict))
+    for code in codes:
+        for ev in evaluate_in(code):
+            rows[ev.indicator.pk][code][ev.unit.path] = ev
+    marks = {code: derivations.marks(code) for code in codes}
+    return {
+        ind.pk: shown_over_year(
+            period_code,
+            rows[ind.pk],
+            {code: marks[code].get(ind.pk) for code in codes},
+            derivations.sums(ind.pk),
+        )
+        for ind in indicators
+    }
+
+
+def shown_over_year(
+    period_code: str,
+    rows: Mapping[str, Mapping[str, Figures]],
+    marks: Mapping[str, DerivedMark | None],
+    sums: tuple[bool, bool],
+) -> dict[str, Shown]:
+    """`rows`: period code → unit path → numbers, for one parent's units (whose total is shown). The
+    numbers in `period_code` as `shown_rows` shows them, and in a column that adds up over time (`sums`),
+    also hiding what the other periods of the year would give back: the counts of every period are keys,
+    grouped by period among the units and by unit among the periods (`period_groups`), then `withheld`."""
+    current = rows.get(period_code, {})
+    result = {path: shown(figures, marks.get(period_code), exact=False) for path, figures in current.items()}
+    for column, adds in zip(("numerator", "denominator"), sums, strict=True):
+        counts: dict[tuple[str, str], int] = {}
+        for code, by_unit in rows.items():
+            mark = marks.get(code)
+            if mark is None or not getattr(mark, column) or (code != period_code and not adds):
+                continue
+            for path, figures in by_unit.items():
+                counts[(path, code)] = _whole(getattr(figures, column))
+        among_units: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for key in sorted(counts):  # paths first: between equal counts the first unit goes
+            among_units[key[1]].append(key)
+        groups = list(among_units.values())
+        if adds:
+            groups += across_periods(counts, lambda key: key[1], lambda key: key[0])
+        hidden = withheld(counts, groups)
+        for path in result:
+            if (path, period_code) in hidden:
+                result[path] = result[path].hiding(**{column: True})
+    return result

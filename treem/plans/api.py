@@ -4,10 +4,13 @@ Evaluations carry figures counted from children's records as the dashboard shows
 (treem.indicators.disclosure): outside case management a derived numerator or denominator from 1 to
 TREEM_SMALL_COUNT − 1 is null, the rate from it too, and `hidden` names them; among the units of one parent
 (whose total the API also gives) a lone hidden one gets a second one hidden with it, whichever units the
-request names, so that asking for them one by one gives nothing more.
+request names, so that asking for them one by one gives nothing more; and for a count that adds up over
+time (year = S1 + S2 = Q1 + … + Q4) among the periods of its year, whichever period the request names.
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -22,7 +25,7 @@ from treem.core.api import error_response as _error
 from treem.core.api import not_found_unit, period_problems
 from treem.core.api import query_codes as _codes
 from treem.core.periods import period_dates
-from treem.indicators.disclosure import Derivations, DerivedMark, Reader, Shown, shown, shown_rows
+from treem.indicators.disclosure import Derivations, Reader, Shown, shown, shown_among
 from treem.units import geometry
 from treem.units.models import AdministrativeUnit
 from treem.units.scope import unit_in_scope
@@ -126,9 +129,10 @@ class EvaluationView(APIView):
 def disclosed(plan: Plan, period: str, results: list[Evaluation], reader: Reader) -> list[dict]:
     """The evaluations as `reader` may receive them, each with `derived` and `hidden`."""
     indicators = list({ev.indicator.pk: ev.indicator for ev in results}.values())
-    marks = Derivations(indicators).marks(period)
+    derivations = Derivations(indicators)
+    marks = derivations.marks(period)
     hidden_units = [ev for ev in results if marks.get(ev.indicator.pk) and not reader.exact(ev.unit.path)]
-    among_siblings = _among_siblings(plan, period, hidden_units, marks)
+    among_siblings = _among_siblings(plan, period, hidden_units, derivations)
     answer = []
     for ev in results:
         mark = marks.get(ev.indicator.pk)
@@ -148,25 +152,37 @@ def disclosed(plan: Plan, period: str, results: list[Evaluation], reader: Reader
 
 
 def _among_siblings(
-    plan: Plan, period: str, evaluations: list[Evaluation], marks: dict[int, DerivedMark]
+    plan: Plan, period: str, evaluations: list[Evaluation], derivations: Derivations
 ) -> dict[tuple[int, int], Shown]:
     """The numbers of each unit (by unit and indicator pk) as the dashboard's drill-down of its parent
-    shows them: with every sibling, complementary hiding included (one evaluate() per parent)."""
+    shows them: with every sibling (a unit without a parent alone), complementary hiding included, over
+    the periods of the year for a count that adds up over time (indicators.disclosure.shown_among: one
+    evaluate() per parent, or seven, one per period of the year)."""
     _kind, start, end = period_dates(period)
-    wanted: dict[int, dict[int, Indicator]] = {}
+    wanted: dict[int | None, dict[int, Indicator]] = {}
+    roots: dict[int | None, AdministrativeUnit] = {}
     for ev in evaluations:
-        if ev.unit.parent_id is not None:
-            wanted.setdefault(ev.unit.parent_id, {})[ev.indicator.pk] = ev.indicator
+        wanted.setdefault(ev.unit.parent_id, {})[ev.indicator.pk] = ev.indicator
+        if ev.unit.parent_id is None:
+            roots[None] = ev.unit
     found: dict[tuple[int, int], Shown] = {}
     for parent_id, by_pk in wanted.items():
-        siblings = list(
-            AdministrativeUnit.objects.filter(parent_id=parent_id)
-            .existing_during(start, end)
-            .order_by("path")
+        if parent_id is None:
+            units = [roots[None]]
+        else:
+            units = list(
+                AdministrativeUnit.objects.filter(parent_id=parent_id)
+                .existing_during(start, end)
+                .order_by("path")
+            )
+        if not units:
+            continue
+        marked = list(by_pk.values())
+        by_path = {unit.path: unit.pk for unit in units}
+        figures = shown_among(
+            period, marked, derivations, partial(evaluate, plan, units=units, indicators=marked)
         )
-        results = evaluate(plan, period, siblings, list(by_pk.values())) if siblings else []
-        for pk, indicator in by_pk.items():
-            rows = [ev for ev in results if ev.indicator.pk == pk]
-            for ev, figures in zip(rows, shown_rows(rows, marks[pk], exact=False), strict=True):
-                found[(ev.unit.pk, indicator.pk)] = figures
+        for pk, shown_by_path in figures.items():
+            for path, numbers in shown_by_path.items():
+                found[(by_path[path], pk)] = numbers
     return found
