@@ -338,6 +338,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "treem.reporting.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=0),  # every day at 07:00, CELERY_TIMEZONE (Asia/Ho_Chi_Minh)
     },
+    "derive-figures": {  # figures derived from the register and cases, every province (treem.register)
+        "task": "treem.register.tasks.derive_current_periods",
+        "schedule": crontab(hour=1, minute=30),  # every night at 01:30, after the day's records
+    },
 }
 
 # Email, from EMAIL_URL (dj-email-url: smtp://, submission://, console:, …); unset, mail is printed on the

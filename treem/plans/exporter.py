@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from treem.indicators.models import DataElement
-from treem.plans.metadata import plan_elements, plan_rules
+from treem.plans.metadata import declared_elements, plan_rules
 from treem.units.models import Agency
 
 from .models import Plan
@@ -28,7 +28,7 @@ def _number(value: Decimal) -> int | float:
 
 def export_plan(plan: Plan) -> dict:
     indicators = plan.indicators.filter(is_active=True).select_related("supplier", "target")
-    elements = list(plan_elements(plan))
+    elements = list(declared_elements(plan))
     return {
         "code": plan.code,
         "year": plan.year,

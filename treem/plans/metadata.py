@@ -55,6 +55,16 @@ def plan_elements(plan: Plan) -> QuerySet[DataElement]:
     )
 
 
+def declared_elements(plan: Plan) -> QuerySet[DataElement]:
+    """The data elements the plan file declared, with those its active indicators use (an export keeps both)."""
+    codes = set(plan.element_codes) | element_codes(plan.indicators.filter(is_active=True))
+    return (
+        DataElement.objects.filter(code__in=codes)
+        .select_related("supplier")
+        .prefetch_related("categories", "combos")
+    )
+
+
 def plan_metadata(plan: Plan) -> dict[str, Any]:
     elements = list(plan_elements(plan))
     combo_codes = {c.code for e in elements for c in e.combos.all()}

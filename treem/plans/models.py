@@ -27,6 +27,9 @@ class Plan(models.Model):
     document = models.JSONField(_("văn bản"), default=dict)
     preamble = models.TextField(_("căn cứ ban hành"), blank=True)
     general_objective = models.TextField(_("mục tiêu chung"), blank=True)
+    # The codes of the file's `data_elements`, in its order: an element no indicator uses yet (a figure
+    # counted from records for reports) is still the plan's, and is exported with it.
+    element_codes = models.JSONField(_("chỉ số dữ liệu của kế hoạch"), default=list, blank=True)
     loaded_at = models.DateTimeField(_("nạp lúc"), auto_now=True)
     history = HistoricalRecords()
 

@@ -196,6 +196,7 @@ def load_plan(path: Path, *, actor: User | None = None) -> PlanLoadResult:
         "document": data["document"],
         "preamble": data.get("preamble") or "",
         "general_objective": data["general_objective"],
+        "element_codes": [e["code"] for e in data["data_elements"]],
     }
     result = PlanLoadResult(plan)
     if plan.pk is None or any(getattr(plan, name) != value for name, value in header.items()):

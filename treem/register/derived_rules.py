@@ -1,0 +1,194 @@
+"""The SQL behind each derived rule (treem.register.rules): one aggregate per rule, grouped by commune,
+for one period's window. No loop over records in Python: each rule is one query whose rows are
+(commune, count) or (commune, band, count).
+
+A rule counts either a stock on the as-of day `window.day` (the period's last day, or today while the
+period runs) or a flow over the days `window.start` to `window.day`, both in local calendar days
+(Asia/Ho_Chi_Minh): instants (a case's reception, its closure) are compared with local midnights
+(treem.core.deadlines.on_local_days), so a case received at 23:30 on 31/12 counts in December on both
+databases.
+
+These functions read children's records for counting only, never showing one: they are not a selector
+of records and write no access event (the figures they give are aggregates, published through the engine
+with small counts suppressed where the engine shows them)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    Count,
+    DateField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+from django.db.models.functions import TruncDate
+
+from treem.cases.models import Case, Child, StepRecord
+from treem.core.deadlines import local_zone, on_local_days
+from treem.indicators.models import DEFAULT_COMBO
+
+from .models import Circumstance, CircumstanceKind, Support
+
+CHILD_AGE_LIMIT = 16  # Law on Children 2016, art. 1: a child is a person under 16
+
+# cases.closure_time: the bands (combo codes of the category `closure_time`) by the most days they hold.
+CLOSURE_BANDS: tuple[tuple[str, int | None], ...] = (
+    ("within_30_days", 30),
+    ("from_31_to_90_days", 90),
+    ("over_90_days", None),
+)
+
+# commune id → combo code → count
+Counts = dict[int, dict[str, int]]
+# the communes counted: their ids, or None for every commune (the whole country in one pass)
+Communes = list[int] | None
+
+
+@dataclass(frozen=True)
+class Window:
+    """The days a period's figure counts: `start` its first day, `day` its last day or today (the as-of
+    day of a stock; the last day of a flow)."""
+
+    start: datetime.date
+    day: datetime.date
+
+
+def _under_16(day: datetime.date) -> Q:
+    """Children under 16 on `day` (born after the day 16 years before); a child whose birth is unknown
+    counts, as the officer registered it as a child (an estimated birth year decides when there is one)."""
+    try:
+        cutoff = day.replace(year=day.year - CHILD_AGE_LIMIT)
+    except ValueError:  # 29/02 of a year whose 16th year before is not a leap year
+        cutoff = day.replace(year=day.year - CHILD_AGE_LIMIT, day=28)
+    unknown = Q(date_of_birth__isnull=True) & (
+        Q(birth_year_estimate__isnull=True) | Q(birth_year_estimate__gt=day.year - CHILD_AGE_LIMIT)
+    )
+    return Q(date_of_birth__gt=cutoff) | unknown
+
+
+def _active(start: datetime.date, end: datetime.date) -> Q:
+    """A dated record (started_on, ended_on: None still) active at some day from `start` to `end`."""
+    return Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+
+
+def _in(communes: Communes) -> Q:
+    """Records of these communes (None: of every commune, with no list for the planner to probe)."""
+    return Q() if communes is None else Q(commune_id__in=communes)
+
+
+def _in_special_circumstances(communes: Communes, day: datetime.date) -> QuerySet[Child]:
+    """Children of these communes under 16 on `day` with at least one special circumstance active that
+    day. One row per child, however many groups it is in: a child in two groups counts once."""
+    special = Circumstance.objects.filter(
+        _active(day, day), child=OuterRef("pk"), kind=CircumstanceKind.SPECIAL
+    )
+    return Child.objects.filter(_under_16(day), Exists(special), _in(communes))
+
+
+def _per_commune(rows: QuerySet[Any], combo: str = DEFAULT_COMBO) -> Counts:
+    counted = rows.order_by().values("commune_id").annotate(n=Count("pk"))
+    return {row["commune_id"]: {combo: row["n"]} for row in counted}
+
+
+def special_circumstances(communes: Communes, window: Window, params: Mapping[str, Any]) -> Counts:
+    return _per_commune(_in_special_circumstances(communes, window.day))
+
+
+def special_circumstances_supported(communes: Communes, window: Window, params: Mapping[str, Any]) -> Counts:
+    supported = Support.objects.filter(_active(window.start, window.day), child=OuterRef("pk"))
+    return _per_commune(_in_special_circumstances(communes, window.day).filter(Exists(supported)))
+
+
+def eligible_for_assistance(communes: Communes, window: Window, params: Mapping[str, Any]) -> Counts:
+    from .eligibility import eligible_q  # written beside this module; read when the rule runs
+
+    return _per_commune(_in_special_circumstances(communes, window.day).filter(eligible_q(window.day)))
+
+
+def eligible_receiving_assistance(communes: Communes, window: Window, params: Mapping[str, Any]) -> Counts:
+    from .eligibility import eligible_q, receiving_q
+
+    children = _in_special_circumstances(communes, window.day)
+    return _per_commune(children.filter(eligible_q(window.day)).filter(receiving_q(window.day)))
+
+
+def _harms(params: Mapping[str, Any]) -> Q:
+    """Cases with at least one of the harms of `params["harms"]` (none given: every case). `harms` is a JSON
+    list of codes; its text holds each code in quotes on both databases (treem.cases.lists does the same)."""
+    wanted = Q()
+    for harm in params.get("harms") or []:
+        wanted |= Q(harms__icontains=f'"{harm}"')
+    return wanted
+
+
+def _notified(communes: Communes, window: Window, params: Mapping[str, Any]) -> QuerySet[Case]:
+    received = on_local_days("received_at", window.start, window.day)
+    return Case.objects.filter(received, _harms(params), _in(communes))
+
+
+def cases_notified(communes: Communes, window: Window, params: Mapping[str, Any]) -> Counts:
+    return _per_commune(_notified(communes, window, params))
+
+
+def cases_first_intervention_timely(communes: Communes, window: Window, params: Mapping[str, Any]) -> Counts:
+    """Of the cases notified, those whose first cycle's record of `params["step"]` was made in time."""
+    on_time = StepRecord.objects.filter(
+        case=OuterRef("pk"), step=params.get("step", "initial_assessment"), cycle=1, is_late=False
+    )
+    return _per_commune(_notified(communes, window, params).filter(Exists(on_time)))
+
+
+def cases_open(communes: Communes, window: Window, params: Mapping[str, Any]) -> Counts:
+    """Cases received by the as-of day and not closed by then."""
+    received = on_local_days("received_at", None, window.day)
+    still_open = Q(closed_at__isnull=True) | ~on_local_days("closed_at", None, window.day)
+    return _per_commune(Case.objects.filter(received, still_open, _in(communes)))
+
+
+def cases_closure_time(communes: Communes, window: Window, params: Mapping[str, Any]) -> Counts:
+    """Cases closed in the window, by local calendar days from reception to closure (CLOSURE_BANDS)."""
+    zone = local_zone()
+    days = ExpressionWrapper(
+        TruncDate("closed_at", tzinfo=zone, output_field=DateField())
+        - TruncDate("received_at", tzinfo=zone, output_field=DateField()),
+        output_field=DurationField(),
+    )
+    closed = Case.objects.filter(
+        on_local_days("closed_at", window.start, window.day), _in(communes)
+    )
+    bands: dict[str, Any] = {}
+    lower: int | None = None
+    for code, most in CLOSURE_BANDS:
+        band = Q()
+        if lower is not None:
+            band &= Q(days__gt=datetime.timedelta(days=lower))
+        if most is not None:
+            band &= Q(days__lte=datetime.timedelta(days=most))
+        bands[code] = Count("pk", filter=band)
+        lower = most
+    rows = closed.annotate(days=days).order_by().values("commune_id").annotate(**bands)
+    return {row["commune_id"]: {code: row[code] for code, _most in CLOSURE_BANDS} for row in rows}
+
+
+Rule = Callable[[Communes, Window, Mapping[str, Any]], Counts]
+
+# rule name → (its aggregate, whether it reads the period's first day; a stock read on the as-of day only
+# is the same for every period ending that day, so the service counts it once for them)
+AGGREGATES: dict[str, tuple[Rule, bool]] = {
+    "register.special_circumstances": (special_circumstances, False),
+    "register.special_circumstances_supported": (special_circumstances_supported, True),
+    "register.eligible_for_assistance": (eligible_for_assistance, False),
+    "register.eligible_receiving_assistance": (eligible_receiving_assistance, False),
+    "cases.notified": (cases_notified, True),
+    "cases.first_intervention_timely": (cases_first_intervention_timely, True),
+    "cases.open": (cases_open, False),
+    "cases.closure_time": (cases_closure_time, True),
+}
