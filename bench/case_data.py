@@ -3,7 +3,8 @@
 
 - Children: `children` rows spread evenly over every commune loaded; names from a small set of distinct
   fake names ("BENCH Trẻ 0001"…), each encrypted once with treem.core.crypto and reused, with its blind
-  index (so the app decrypts them and a name search finds them).
+  index (so the app decrypts them and a name search finds them); the register's details (ethnicity,
+  disability, household) drawn as CHILD_DETAILS says. Their circumstances and supports: bench/register_data.py.
 - Cases: child i has case i for i ≤ `cases` (same commune). Each case is drawn into a stage of the procedure
   (STAGES: share, age range, the steps recorded); its `received_at` lies that many days back from now;
   `last_step`, `risk`, `state`, `closed_at` and `next_due_at` follow from the stage (12 hours after receipt
@@ -66,6 +67,14 @@ STEP_VALUES = {
 }  # fmt: skip
 DUE = {INITIAL: "12 hours", EMERGENCY: "12 hours", DETAILED: "7 days", PLAN: "7 days"}
 LOCAL = "'Asia/Ho_Chi_Minh'"
+# The register's details of child g (SQL over generate_series' g): 85 % Kinh ("01"), the rest spread over the
+# other 53 ethnicities; 1 % with a disability (0.4 % mild, 0.4 % severe, 0.2 % extremely severe); 6 % of
+# poor and 6 % of near-poor households. Multipliers keep them independent of the commune (g % communes).
+CHILD_DETAILS = """
+    CASE WHEN (g * 613) % 100 < 85 THEN '01' ELSE lpad((2 + (g * 31) % 53)::text, 2, '0') END,
+    CASE WHEN (g * 7877) % 1000 < 4 THEN 'mild' WHEN (g * 7877) % 1000 < 8 THEN 'severe'
+         WHEN (g * 7877) % 1000 < 10 THEN 'extremely_severe' ELSE '' END,
+    CASE WHEN (g * 104729) % 100 < 6 THEN 'poor' WHEN (g * 104729) % 100 < 12 THEN 'near_poor' ELSE '' END"""
 
 
 def _iso(column: str) -> str:
@@ -165,11 +174,11 @@ def generate(cursor, *, cases: int, children: int, encrypt, blind_index, log) ->
     cursor.execute(
         f"""
         INSERT INTO cases_child (id, name, name_index, sex, date_of_birth, birth_year_estimate, commune_id,
-                                 created_at, is_demo)
+                                 created_at, is_demo, ethnicity, disability, household)
         SELECT {child_base} + g, n.token, n.idx, CASE WHEN g % 2 = 0 THEN 'female' ELSE 'male' END,
                CASE WHEN g % 4 = 0 THEN NULL ELSE current_date - (random() * 5800)::int END,
                CASE WHEN g % 4 = 0 THEN extract(year FROM now())::int - (g % 16) END,
-               c.id, now() - interval '3 years' * random(), false
+               c.id, now() - interval '3 years' * random(), false, {CHILD_DETAILS}
         FROM generate_series(1::bigint, {int(children)}) g
         JOIN bench_commune c ON c.i = g % {communes}
         JOIN bench_name n ON n.i = (g * 7919) % {NAMES}

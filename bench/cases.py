@@ -22,7 +22,8 @@ HTTP. Prints figures; not a test, asserts no timing.
    A page that does not answer 200 yet is timed in-process through its selectors instead, and says so.
 4. For each page, the queries of one request (in-process, test client) with their times; for a page whose
    p95 misses the goal (200 ms), or with --explain, EXPLAIN ANALYZE of its slowest SELECTs.
-Shared helpers (database, server, percentile, machine) come from bench/indicators.py.
+Shared helpers (database, server, percentile, machine) come from bench/indicators.py. The derived figures
+of issue 10 over the same children and cases (with their register rows): bench/derivation.py.
 """
 
 from __future__ import annotations
