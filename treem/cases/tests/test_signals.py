@@ -9,7 +9,7 @@ from django.db import transaction
 
 from treem.cases.signals import batched, child_records_changed, send_records_changed
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
