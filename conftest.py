@@ -70,3 +70,13 @@ def main_of():
 def fast_password_hashing(settings):
     """Tests sign in thousands of users: a fast hasher keeps the suite quick (production keeps PBKDF2)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def vietnamese_after_each_test():
+    """A test that asked for English (a request with Accept-Language, translation.activate) leaves the
+    thread's language behind; the next test starts in the default language again."""
+    yield
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)

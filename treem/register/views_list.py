@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from treem.accounts.otp import case_factor_required
@@ -54,7 +55,7 @@ class ListFilterForm(forms.Form):
         nhom.choices = [
             anything,
             (_("Hoàn cảnh đặc biệt"), ref.choices("special_circumstances")),
-            (_("Nguy cơ"), ref.choices("at_risk")),
+            (pgettext_lazy("circumstance kind", "Nguy cơ"), ref.choices("at_risk")),
         ]
         self.fields["q"].widget.attrs.update({"type": "search", "inputmode": "search", "autocomplete": "off"})
 
