@@ -25,8 +25,11 @@ def _clip(name: str, text: str) -> str:
     return (text or "")[: field.max_length]
 
 
-def _event(actor: Any, action: AccessAction | str, case: Case, what: str) -> AccessEvent:
-    """One unsaved event: `actor` did `action` on `case` (its commune loaded: the province comes from it)."""
+def _event(
+    actor: Any, action: AccessAction | str, what: str, *, child_id: int, path: str, case: Case | None = None
+) -> AccessEvent:
+    """One unsaved event: `actor` did `action` on a child's record (`path`: its commune's), through `case`
+    when the record is a case's."""
     if action not in AccessAction.values:
         raise ValueError(f"unknown access action {action!r}")
     acting = actor if actor is not None and getattr(actor, "pk", None) else None
@@ -35,20 +38,30 @@ def _event(actor: Any, action: AccessAction | str, case: Case, what: str) -> Acc
         actor=acting,
         actor_name=_clip("actor_name", acting.get_username() if acting is not None else ""),
         action=action,
-        case_id=case.pk,
-        case_code=case.code,
-        child_id=case.child_id,
+        case_id=case.pk if case is not None else None,
+        case_code=case.code if case is not None else "",
+        child_id=child_id,
         what=_clip("what", what),
-        province_code=province_of(case.commune.path),
+        province_code=province_of(path),
         request_id=request.request_id if request else "",
         ip=request.ip if request else None,
     )
 
 
+def _case_event(actor: Any, action: AccessAction | str, case: Case, what: str) -> AccessEvent:
+    """An event on `case` (its commune loaded: the province comes from it) and its child."""
+    return _event(actor, action, what, child_id=case.child_id, path=case.commune.path, case=case)
+
+
+def _child_event(actor: Any, action: AccessAction | str, child: Child, what: str) -> AccessEvent:
+    """An event on the register record of `child` (its commune loaded), with no case."""
+    return _event(actor, action, what, child_id=child.pk, path=child.commune.path)
+
+
 def record_access(actor: Any, action: AccessAction | str, case: Case, what: str) -> AccessEvent:
     """Append one event: `actor` did `action` on `case` (and its child); `what` says, briefly, which
     fields were shown or changed (never their values)."""
-    event = _event(actor, action, case, what)
+    event = _case_event(actor, action, case, what)
     event.save()
     return event
 
@@ -58,26 +71,8 @@ def record_accesses(
 ) -> list[AccessEvent]:
     """Append one event per case (in one INSERT: a page of a list, an export): `actor` did `action` on
     each of `cases` (their communes loaded, e.g. with select_related("commune")). No case, no event."""
-    events = [_event(actor, action, case, what) for case in cases]
+    events = [_case_event(actor, action, case, what) for case in cases]
     return AccessEvent.objects.bulk_create(events) if events else []
-
-
-def _child_event(actor: Any, action: AccessAction | str, child: Child, what: str) -> AccessEvent:
-    """One unsaved event on a child's record with no case (the register, treem.register)."""
-    if action not in AccessAction.values:
-        raise ValueError(f"unknown access action {action!r}")
-    acting = actor if actor is not None and getattr(actor, "pk", None) else None
-    request = current_request()
-    return AccessEvent(
-        actor=acting,
-        actor_name=_clip("actor_name", acting.get_username() if acting is not None else ""),
-        action=action,
-        child_id=child.pk,
-        what=_clip("what", what),
-        province_code=province_of(child.commune.path),
-        request_id=request.request_id if request else "",
-        ip=request.ip if request else None,
-    )
 
 
 def record_child_access(actor: Any, action: AccessAction | str, child: Child, what: str) -> AccessEvent:

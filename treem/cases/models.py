@@ -169,7 +169,14 @@ class StepRecord(models.Model):
 
     class Meta:
         ordering = ["recorded_at", "id"]
-        indexes = [models.Index(fields=["case", "recorded_at"], name="step_case_time")]
+        indexes = [
+            models.Index(fields=["case", "recorded_at"], name="step_case_time"),
+            # The derived flow "first intervention in time" (treem.register.derived_rules) probes each case
+            # notified in a period for an on-time record of a step: an index-only probe with this one.
+            models.Index(
+                fields=["step", "cycle", "case"], condition=models.Q(is_late=False), name="step_on_time_case"
+            ),
+        ]
         verbose_name = _("bước đã thực hiện")
         verbose_name_plural = _("bước đã thực hiện")
 

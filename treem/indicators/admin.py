@@ -1,8 +1,7 @@
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
+
+from treem.core.admin import ReadOnlyAdminMixin
 
 from .models import (
     Category,
@@ -46,18 +45,9 @@ class PeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(DataValue)
-class DataValueAdmin(SimpleHistoryAdmin):
+class DataValueAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only: every value is written through the one write path (datavalues.import_values), which checks
     scope, report locks, validation rules and derived elements; a form here would bypass all four."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     list_display = ["element", "combo", "unit", "period", "value", "stored_by", "updated_at"]
     list_filter = ["period", "element"]

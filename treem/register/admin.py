@@ -11,30 +11,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
 from treem.cases.access import record_child_access
-from treem.cases.admin import ReadOnlyAdmin
+from treem.cases.admin import LoggedReadAdmin
 from treem.cases.models import AccessAction
 
 from .models import Circumstance, Support
 
 
-class LoggedChildReadAdmin(ReadOnlyAdmin):
+class LoggedChildReadAdmin(LoggedReadAdmin):
     """A read-only admin whose change page writes one READ event on the record's child."""
 
     read_what = "admin"
 
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
-    ) -> HttpResponse:
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200:
-            obj = self.get_object(request, unquote(object_id))
-            if obj is not None:
-                record_child_access(request.user, AccessAction.READ, obj.child, self.read_what)
-        return response
+    def record_read(self, request: HttpRequest, obj: Any) -> None:
+        record_child_access(request.user, AccessAction.READ, obj.child, self.read_what)
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related("child", "child__commune")

@@ -12,30 +12,41 @@ When: `do_derive_for_change` after a record changes (treem.register.receivers: t
 periods that hold a day the change may alter); `do_derive` for a province or the country on a schedule
 (treem.register.tasks, nightly) and from the command line (`manage.py derive_figures`).
 
-Each province is written in one `import_values` call (one transaction). If the engine refuses it (an
-accepted report locks a commune's cell, a validation rule mixes a derived figure with a wrong typed one),
-each commune is written on its own, so the others still update; the refused ones are returned and logged.
+How: every count a run needs is made once over all its communes (the whole country with no commune list),
+rules reading the same rows sharing one query (derived_rules.count_needs), without PostgreSQL's JIT. Only
+the values that differ from the stored ones go to the engine. Each province is written in one
+`import_values` call (one transaction). If the engine refuses it (an accepted report locks a commune's
+cell, a validation rule mixes a derived figure with a wrong typed one), each commune is written on its own,
+so the others still update; the refused ones are returned and logged. A record change's communes are
+counted and written in one transaction under a lock per commune (`_derive_locked`), so two changes of one
+commune cannot leave the older count written last.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import partial
 
+from django.db import connection, transaction
 from django.db.models import Q
 
 from treem.accounts.policy import EntryScope
 from treem.core.deadlines import today as local_today
 from treem.core.periods import PeriodType, period_dates
+from treem.core.transactions import run_in_transaction
 from treem.indicators.datavalues import ImportSummary, ValueInput, import_values
-from treem.indicators.models import DataElement
+from treem.indicators.models import DataElement, DataValue
 from treem.units.models import AdministrativeUnit, UnitLevel
 
-from .derived_rules import AGGREGATES, Counts, Window
+from .derived_rules import AGGREGATES, Counts, Need, count_needs
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +55,7 @@ logger = logging.getLogger(__name__)
 # for a figure no report asks for (a monthly value can be added here if one does).
 DERIVED_PERIOD_TYPES = (PeriodType.YEARLY, PeriodType.SIXMONTHLY, PeriodType.QUARTERLY)
 FULL_SCOPE = EntryScope(True)  # the computation writes for every unit, as the command line does
+ANALYZE_AFTER = 50_000  # new values after which a run refreshes the planner's statistics of the values
 
 
 @dataclass
@@ -132,7 +144,11 @@ def do_derive(
     """Compute and write the derived values of `periods`, and (`expand`) of the periods they overlap
     (`overlapping_periods`), for the communes of these provinces (None: every province), or only for
     `commune_ids`. Periods starting after today are skipped (nothing to count yet). `expand=False` is for
-    a set already closed under overlap where it matters (`periods_for_change`)."""
+    a set already closed under overlap where it matters (`periods_for_change`).
+
+    Provinces and the country are counted first (every rule once over all their communes: the country
+    with no commune list at all), then written province by province. Named communes (a record change) are
+    counted and written in one transaction under a lock per commune (`_derive_locked`)."""
     today = today or local_today()
     elements = derived_elements() if elements is None else elements
     communes = AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE)
@@ -149,42 +165,102 @@ def do_derive(
     by_province: dict[str, list[AdministrativeUnit]] = defaultdict(list)
     for commune in communes.order_by("path"):
         by_province[commune.path.split("/", 1)[0]].append(commune)
+    plan = _Plan(report.periods, elements, today)
+    if commune_ids is not None:
+        for _province, units in sorted(by_province.items()):
+            # a fresh part per attempt: a transaction run again after a deadlock counts only once
+            part = run_in_transaction(partial(_derive_locked, units, plan))
+            report.communes += part.communes
+            report.refused += part.refused
+            _count(part, report)
+        return report
+    counted_over = None if province_codes is None else [u.pk for us in by_province.values() for u in us]
+    with _counting():
+        counted = count_needs(counted_over, plan.needs())
     for _province, units in sorted(by_province.items()):
-        _derive_province(units, report.periods, elements, today, report)
+        report.communes += len(units)
+        _write(_unchanged_left_out(plan.inputs(units, counted), units, report), report)
+    if report.imported > ANALYZE_AFTER and connection.vendor == "postgresql":
+        # The planner's statistics still describe the table before these rows: reading a period's values
+        # (the engine's checks, the scorecard) would scan it whole until autovacuum catches up.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE indicators_datavalue")
     return report
 
 
-def _derive_province(
-    units: list[AdministrativeUnit],
-    periods: list[str],
-    elements: list[DataElement],
-    today: datetime.date,
-    report: DerivationReport,
-) -> None:
-    """Count every (element, period) over the province's communes, then write them in one batch."""
-    unit_ids = [u.pk for u in units]
-    counted: dict[tuple[str, str, datetime.date | None, datetime.date], Counts] = {}
-    inputs: list[ValueInput] = []
-    for code in periods:
-        _kind, start, end = period_dates(code)
-        window = Window(start, min(end, today))
-        valid = [u for u in units if u.exists_during(start, end)]
-        for element in elements:
-            if not element.is_derived_for(start):
-                continue
-            aggregate, reads_start = AGGREGATES[element.derived_rule]
-            params = element.derived_params or {}
-            key = (
-                element.derived_rule,
-                json.dumps(params, sort_keys=True),
-                start if reads_start else None,
-                window.day,
+def _derive_locked(units: list[AdministrativeUnit], plan: _Plan) -> DerivationReport:
+    """Count and write these communes in the caller's transaction, holding a lock per commune until it
+    ends. Two record changes of one commune committed at about the same time each recompute it; without
+    the lock one could count before the other's change, then write after the other's recomputation,
+    leaving a stale figure until the nightly run. With it the second counts only once the first has
+    written, and it sees both changes (each statement reads what is committed when it starts). On SQLite
+    the transaction itself holds the one write lock (settings.py: IMMEDIATE)."""
+    if connection.vendor == "postgresql":
+        keys = sorted(commune_lock_key(u.pk) for u in units)  # one order for every writer: no deadlock
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest(%s::bigint[]) AS k ORDER BY 1) AS keys",
+                [keys],
             )
-            if key not in counted:
-                counted[key] = aggregate(unit_ids, window, params)
-            counts = counted[key]
-            combos = [combo.code for combo in element.combos.all()]
-            for unit in valid:
+    with _counting():
+        counted = count_needs([u.pk for u in units], plan.needs())
+    report = DerivationReport(communes=len(units))
+    _write(_unchanged_left_out(plan.inputs(units, counted), units, report), report)
+    return report
+
+
+def commune_lock_key(commune_id: int) -> int:
+    """The advisory lock key of a commune's derivation: stable across processes (hash() is not)."""
+    digest = hashlib.blake2b(f"treem:derive:{commune_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+@contextmanager
+def _counting() -> Iterator[None]:
+    """On PostgreSQL, the counts run without JIT: the planner's cost estimates of the eligibility EXISTS
+    clauses are far above jit_above_cost, so each count spent 0.2–0.3 s compiling for 25 ms of work
+    (docs/benchmarks.md). SET LOCAL needs a transaction; it ends with it (or with the caller's)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield
+
+
+class _Plan:
+    """The counts a run needs and the values it writes: every (element, period) derived for the periods,
+    counted once per window for all the communes."""
+
+    def __init__(self, periods: list[str], elements: list[DataElement], today: datetime.date) -> None:
+        self.cells: list[tuple[str, datetime.date, datetime.date, DataElement, Need, list[str]]] = []
+        for code in periods:
+            _kind, start, end = period_dates(code)
+            for element in elements:
+                if not element.is_derived_for(start):
+                    continue
+                _aggregate, reads_start = AGGREGATES[element.derived_rule]
+                need = Need(
+                    element.derived_rule,
+                    json.dumps(element.derived_params or {}, sort_keys=True),
+                    start if reads_start else None,
+                    min(end, today),
+                )
+                combos = [combo.code for combo in element.combos.all()]
+                self.cells.append((code, start, end, element, need, combos))
+
+    def needs(self) -> set[Need]:
+        return {cell[4] for cell in self.cells}
+
+    def inputs(self, units: list[AdministrativeUnit], counted: dict[Need, Counts]) -> list[ValueInput]:
+        """A value per commune valid in the period and combo (0 where nothing was counted)."""
+        inputs: list[ValueInput] = []
+        for code, start, end, element, need, combos in self.cells:
+            counts = counted[need]
+            for unit in units:
+                if not unit.exists_during(start, end):
+                    continue
                 found = counts.get(unit.pk, {})
                 inputs.extend(
                     ValueInput(
@@ -197,8 +273,31 @@ def _derive_province(
                     )
                     for combo in combos
                 )
-    report.communes += len(units)
-    _write(inputs, report)
+        return inputs
+
+
+def _unchanged_left_out(
+    inputs: list[ValueInput], units: list[AdministrativeUnit], report: DerivationReport
+) -> list[ValueInput]:
+    """The inputs whose value differs from the one stored (or has none stored). A nightly run finds most
+    values unchanged; the engine would resolve and check each one to ignore it (24 s for the country)."""
+    if not inputs:
+        return inputs
+    stored = {
+        (element, combo, unit, period): value
+        for element, combo, unit, period, value in DataValue.objects.filter(
+            unit_id__in=[u.pk for u in units],
+            element__code__in={i.element for i in inputs},
+            period__code__in={i.period for i in inputs},
+        ).values_list("element__code", "combo__code", "unit__code", "period__code", "value")
+    }
+    changed = [
+        item
+        for item in inputs
+        if stored.get((item.element, item.combo, item.unit, item.period)) != Decimal(str(item.value))
+    ]
+    report.ignored += len(inputs) - len(changed)
+    return changed
 
 
 def _write(inputs: list[ValueInput], report: DerivationReport) -> None:
@@ -228,7 +327,7 @@ def _import(inputs: list[ValueInput]) -> ImportSummary:
     )
 
 
-def _count(summary: ImportSummary, report: DerivationReport) -> None:
+def _count(summary: ImportSummary | DerivationReport, report: DerivationReport) -> None:
     report.imported += summary.imported
     report.updated += summary.updated
     report.ignored += summary.ignored

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.db.models import Q
@@ -205,21 +205,7 @@ def do_add_circumstance(
 
 @transaction.atomic
 def do_end_circumstance(actor: Any, circumstance: Circumstance, ended_on: datetime.date) -> Circumstance:
-    locked = _child_for(actor, circumstance.child_id)
-    row = Circumstance.objects.select_for_update().get(pk=circumstance.pk, child=locked)
-    if row.ended_on is not None:  # someone ended it since the page was shown: theirs stands
-        raise RegisterError(
-            _("Hoàn cảnh này đã kết thúc ngày %(day)s.") % {"day": f"{row.ended_on:%d/%m/%Y}"}
-        )
-    problems: dict[str, str] = {}
-    _dates(row.started_on, ended_on, problems)
-    if problems:
-        raise RegisterError(_("Ngày kết thúc chưa hợp lệ."), problems)
-    row.ended_on = ended_on
-    row.save()
-    record_child_access(actor, AccessAction.CHANGE, locked, f"register: circumstance #{row.pk} ended")
-    send_records_changed([locked.commune_id], min(ended_on, row.started_on))
-    return row
+    return _end(actor, circumstance, ended_on, _("Hoàn cảnh này đã kết thúc ngày %(day)s."), "circumstance")
 
 
 @transaction.atomic
@@ -268,17 +254,25 @@ def do_add_support(
 
 @transaction.atomic
 def do_end_support(actor: Any, support: Support, ended_on: datetime.date) -> Support:
-    locked = _child_for(actor, support.child_id)
-    row = Support.objects.select_for_update().get(pk=support.pk, child=locked)
+    return _end(actor, support, ended_on, _("Hỗ trợ này đã kết thúc ngày %(day)s."), "support")
+
+
+Item = TypeVar("Item", Circumstance, Support)
+
+
+def _end(actor: Any, item: Item, ended_on: datetime.date, already: str, kind: str) -> Item:
+    """End a circumstance or a support on `ended_on` (in the caller's transaction)."""
+    locked = _child_for(actor, item.child_id)
+    row = type(item).objects.select_for_update().get(pk=item.pk, child=locked)
     if row.ended_on is not None:  # someone ended it since the page was shown: theirs stands
-        raise RegisterError(_("Hỗ trợ này đã kết thúc ngày %(day)s.") % {"day": f"{row.ended_on:%d/%m/%Y}"})
+        raise RegisterError(already % {"day": f"{row.ended_on:%d/%m/%Y}"})
     problems: dict[str, str] = {}
     _dates(row.started_on, ended_on, problems)
     if problems:
         raise RegisterError(_("Ngày kết thúc chưa hợp lệ."), problems)
     row.ended_on = ended_on
     row.save()
-    record_child_access(actor, AccessAction.CHANGE, locked, f"register: support #{row.pk} ended")
+    record_child_access(actor, AccessAction.CHANGE, locked, f"register: {kind} #{row.pk} ended")
     send_records_changed([locked.commune_id], min(ended_on, row.started_on))
     return row
 
