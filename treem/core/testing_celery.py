@@ -66,6 +66,11 @@ def running_worker(queues: list[str] | None = None) -> Iterator[str]:
     answer a ping within START_SECONDS (its output is in the message); stopped, then killed, on exit."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
         raise RuntimeError("tasks run eagerly (REDIS_URL is not set): there is no broker for a worker")
+    # Tasks that earlier tests sent and no worker ran (a record change defers a recomputation) would run
+    # first, against this test's database: the worker starts on empty queues.
+    with app.connection_for_write() as connection:
+        for queue in queues or [app.conf.task_default_queue]:
+            connection.default_channel.queue_purge(queue)
     nodename = f"treem-test-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
     command = [
         sys.executable, "-m", "celery", "-A", "treem", "worker",
