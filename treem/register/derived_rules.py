@@ -37,7 +37,7 @@ from treem.cases.models import Case, Child, StepRecord
 from treem.core.deadlines import local_zone, on_local_days
 from treem.indicators.models import DEFAULT_COMBO
 
-from .models import Circumstance, CircumstanceKind, Support
+from .models import Circumstance, CircumstanceKind, Support, active_between
 
 CHILD_AGE_LIMIT = 16  # Law on Children 2016, art. 1: a child is a person under 16
 
@@ -76,11 +76,6 @@ def _under_16(day: datetime.date) -> Q:
     return Q(date_of_birth__gt=cutoff) | unknown
 
 
-def _active(start: datetime.date, end: datetime.date) -> Q:
-    """A dated record (started_on, ended_on: None still) active at some day from `start` to `end`."""
-    return Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
-
-
 def _in(communes: Communes) -> Q:
     """Records of these communes (None: of every commune, with no list for the planner to probe)."""
     return Q() if communes is None else Q(commune_id__in=communes)
@@ -90,7 +85,7 @@ def _in_special_circumstances(communes: Communes, day: datetime.date) -> QuerySe
     """Children of these communes under 16 on `day` with at least one special circumstance active that
     day. One row per child, however many groups it is in: a child in two groups counts once."""
     special = Circumstance.objects.filter(
-        _active(day, day), child=OuterRef("pk"), kind=CircumstanceKind.SPECIAL
+        active_between(day, day), child=OuterRef("pk"), kind=CircumstanceKind.SPECIAL
     )
     return Child.objects.filter(_under_16(day), Exists(special), _in(communes))
 
@@ -105,7 +100,7 @@ def special_circumstances(communes: Communes, window: Window, params: Mapping[st
 
 
 def special_circumstances_supported(communes: Communes, window: Window, params: Mapping[str, Any]) -> Counts:
-    supported = Support.objects.filter(_active(window.start, window.day), child=OuterRef("pk"))
+    supported = Support.objects.filter(active_between(window.start, window.day), child=OuterRef("pk"))
     return _per_commune(_in_special_circumstances(communes, window.day).filter(Exists(supported)))
 
 
@@ -254,7 +249,7 @@ def _register_of_day(communes: Communes, day: datetime.date, needs: list[Need]) 
             counts[column] = Count("pk", filter=receiving_q(day) & eligible)
         else:  # SUPPORTED
             window = need.window()
-            supported = Support.objects.filter(_active(window.start, window.day), child=OuterRef("pk"))
+            supported = Support.objects.filter(active_between(window.start, window.day), child=OuterRef("pk"))
             counts[column] = Count("pk", filter=Q(Exists(supported)))
     rows = _in_special_circumstances(communes, day).order_by().values("commune_id").annotate(**counts)
     return _rows(rows, columns)

@@ -53,17 +53,13 @@ from treem.units.models import AdministrativeUnit
 from treem.units.scope import Scope
 
 from .benefits import Rule, benefit_rules, latest_birth_for_age
-from .models import Circumstance, Support
+from .models import Circumstance, Support, active_between
 
 LEVELS = ("province", "district", "commune")
 PER_PAGE = 50
 # A support recorded without an amount counts as paid in full: nobody is listed on a guess.
 UNKNOWN_AMOUNT_IS_FULL = Decimal(10) ** 13
 MONEY: DecimalField = DecimalField(max_digits=14, decimal_places=0)
-
-
-def _active_on(day: datetime.date) -> Q:
-    return Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gte=day))
 
 
 def _rules_in_force(day: datetime.date) -> list[Rule]:
@@ -79,7 +75,7 @@ def _rule_q(rule: Rule, day: datetime.date) -> Q:
     met = Q()
     if rule.groups_any:
         groups = Circumstance.objects.filter(
-            _active_on(day), child=OuterRef("pk"), group__in=sorted(rule.groups_any)
+            active_between(day, day), child=OuterRef("pk"), group__in=sorted(rule.groups_any)
         )
         met &= Q(Exists(groups))
     if rule.disability:
@@ -109,7 +105,9 @@ def eligible_q(day: datetime.date) -> Q:
 
 
 def _supports_on(day: datetime.date) -> QuerySet[Support]:
-    return Support.objects.filter(_active_on(day), child=OuterRef("pk"), kind=benefit_rules().benefit)
+    return Support.objects.filter(
+        active_between(day, day), child=OuterRef("pk"), kind=benefit_rules().benefit
+    )
 
 
 def receiving_q(day: datetime.date) -> Q:

@@ -16,8 +16,15 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+
+def active_between(start: datetime.date, end: datetime.date) -> Q:
+    """Circumstances or supports active on some day from `start` to `end` (one day: both the same); the
+    query side of `is_active_on`. `ended_on` None: still going."""
+    return Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
 
 
 class CircumstanceKind(models.TextChoices):

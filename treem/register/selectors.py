@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from treem.cases.access import record_child_access
@@ -26,7 +26,7 @@ from treem.core.crypto import blind_index
 from treem.units.models import AdministrativeUnit
 from treem.units.scope import Scope
 
-from .models import Circumstance, Support
+from .models import Circumstance, Support, active_between
 from .reference import reference
 
 PER_PAGE = 25
@@ -35,10 +35,6 @@ PER_PAGE = 25
 def children_for(scope: Scope) -> QuerySet[Child]:
     """The children whose register records the scope reads (none without a `case_path`)."""
     return _children_for(scope)
-
-
-def _active_on(day: datetime.date) -> Q:
-    return Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gte=day))
 
 
 def communes_for(scope: Scope, day: datetime.date | None = None) -> list[AdministrativeUnit]:
@@ -73,10 +69,12 @@ def register_children(
         children = children.filter(commune__code=commune_code)
     if group:
         children = children.filter(
-            Exists(Circumstance.objects.filter(_active_on(day), child=OuterRef("pk"), group=group))
+            Exists(Circumstance.objects.filter(active_between(day, day), child=OuterRef("pk"), group=group))
         )
-    supported = Exists(Support.objects.filter(_active_on(day), child=OuterRef("pk")))
-    active = Prefetch("circumstances", Circumstance.objects.filter(_active_on(day)), to_attr="active")
+    supported = Exists(Support.objects.filter(active_between(day, day), child=OuterRef("pk")))
+    active = Prefetch(
+        "circumstances", Circumstance.objects.filter(active_between(day, day)), to_attr="active"
+    )
     listed = (
         children.annotate(supported=supported)
         .select_related("commune")

@@ -17,7 +17,6 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +28,7 @@ from treem.cases.signals import send_records_changed
 from treem.core.crypto import blind_index
 from treem.units.models import AdministrativeUnit
 
-from .models import Circumstance, CircumstanceKind, Support
+from .models import Circumstance, CircumstanceKind, Support, active_between
 from .reference import reference
 
 NAME_MAX_LENGTH = 200
@@ -182,9 +181,7 @@ def do_add_circumstance(
         problems["group"] = _("Nhóm hoàn cảnh không có trong danh mục.")
     _dates(started_on, ended_on, problems, locked.date_of_birth)
     overlapping = locked.circumstances.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=started_on),
-        group=group,
-        started_on__lte=ended_on or datetime.date.max,
+        active_between(started_on, ended_on or datetime.date.max), group=group
     )
     if not problems and overlapping.exists():
         problems["group"] = _("Trẻ em đã thuộc nhóm này trong khoảng thời gian đó.")
