@@ -32,7 +32,32 @@ class CircumstanceKind(models.TextChoices):
     AT_RISK = "at_risk", _("Nguy cơ rơi vào hoàn cảnh đặc biệt")
 
 
-class Circumstance(models.Model):
+class DatedRecord(models.Model):
+    """What a circumstance and a support of a child share: the days it runs (`ended_on` None: still going),
+    who recorded it and when, and its history."""
+
+    started_on = models.DateField(_("từ ngày"))
+    ended_on = models.DateField(_("đến ngày"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người ghi"),
+    )
+    created_at = models.DateTimeField(_("thời điểm ghi"), auto_now_add=True)
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["started_on", "id"]
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return self.started_on <= day and (self.ended_on is None or self.ended_on >= day)
+
+
+class Circumstance(DatedRecord):
     """A child is in one group (of the 14 of art. 10, or of the at-risk groups) from `started_on` to
     `ended_on` (None: still). A child may be in several groups at once; it is counted once."""
 
@@ -41,21 +66,8 @@ class Circumstance(models.Model):
     )
     kind = models.CharField(_("loại"), max_length=10, choices=CircumstanceKind.choices)
     group = models.CharField(_("nhóm"), max_length=40)
-    started_on = models.DateField(_("từ ngày"))
-    ended_on = models.DateField(_("đến ngày"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("người ghi"),
-    )
-    created_at = models.DateTimeField(_("thời điểm ghi"), auto_now_add=True)
-    history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["started_on", "id"]
+    class Meta(DatedRecord.Meta):
         indexes = [models.Index(fields=["child", "kind"], name="circumstance_child_kind")]
         verbose_name = _("hoàn cảnh của trẻ em")
         verbose_name_plural = _("hoàn cảnh của trẻ em")
@@ -63,11 +75,8 @@ class Circumstance(models.Model):
     def __str__(self) -> str:
         return f"{self.child_id}:{self.group}"
 
-    def is_active_on(self, day: datetime.date) -> bool:
-        return self.started_on <= day and (self.ended_on is None or self.ended_on >= day)
 
-
-class Support(models.Model):
+class Support(DatedRecord):
     """Support received (care, nurturing, help) or a benefit (monthly social assistance, health insurance
     card, education support, in-kind help): its kind (reference.yaml `support_kinds`), dates, amount in
     đồng (monthly for a monthly benefit) and the body that gave it."""
@@ -76,24 +85,11 @@ class Support(models.Model):
         "cases.Child", on_delete=models.PROTECT, related_name="supports", verbose_name=_("trẻ em")
     )
     kind = models.CharField(_("hình thức"), max_length=40)
-    started_on = models.DateField(_("từ ngày"))
-    ended_on = models.DateField(_("đến ngày"), null=True, blank=True)
     amount = models.DecimalField(_("số tiền (đồng)"), max_digits=14, decimal_places=0, null=True, blank=True)
     provider = models.CharField(_("cơ quan, tổ chức hỗ trợ"), max_length=200)
     decision = models.CharField(_("số quyết định"), max_length=100, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("người ghi"),
-    )
-    created_at = models.DateTimeField(_("thời điểm ghi"), auto_now_add=True)
-    history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["started_on", "id"]
+    class Meta(DatedRecord.Meta):
         indexes = [models.Index(fields=["child", "kind"], name="support_child_kind")]
         verbose_name = _("hỗ trợ, trợ cấp")
         verbose_name_plural = _("hỗ trợ, trợ cấp")
