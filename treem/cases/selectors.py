@@ -175,7 +175,6 @@ def _shown(
 # --- dashboards: counts per unit one level down, the overdue steps of a page of cases ---------------------
 
 UNIT_COLUMNS = ("open", "overdue", "closed")
-LEVELS = ("province", "district", "commune")
 
 
 @dataclass(frozen=True)
@@ -221,15 +220,13 @@ def area_counts(
             closed=Count("pk", filter=Q(state=CaseState.CLOSED)),
         )
     )
-    depth = len(geometry.path_codes(path)) if path is not None else 0
-    level = LEVELS[depth] if depth < len(LEVELS) else None
     totals = dict.fromkeys(UNIT_COLUMNS, 0)
     found: dict[str, dict[str, int]] = {}
     for row in rows:
         for column in UNIT_COLUMNS:
             totals[column] += row[column]
-        if level is not None:
-            area = paths[row["commune_id"]][: geometry.PATH_LENGTH[level]]
+        area = geometry.child_toward(path, paths[row["commune_id"]])
+        if area is not None:
             counted = found.setdefault(area, dict.fromkeys(UNIT_COLUMNS, 0))
             for column in UNIT_COLUMNS:
                 counted[column] += row[column]
@@ -240,10 +237,9 @@ def area_counts(
         partition=True,
     )
     shown_totals = _shown(scope, within, totals) | clocks
-    if level is None:
-        return AreaCounts(shown_totals, [])
     current = Q(valid_to__isnull=True) | Q(valid_to__gt=timezone.localdate())
-    listed = units.filter(level=level).filter(current | Q(path__in=list(found)))
+    # One level down is the tree's next level, whatever it is: districts in 2023, communes from 07/2025.
+    listed = units.filter(geometry.children_q(path)).filter(current | Q(path__in=list(found)))
     empty = dict.fromkeys(UNIT_COLUMNS, 0)
     rows_shown = [
         UnitCaseCounts(unit, _shown(scope, unit.path, found.get(unit.path, empty)))

@@ -16,7 +16,6 @@ from treem.indicators.models import CategoryOption, Completion, DataElement, Dat
 from treem.plans.metadata import element_codes
 from treem.plans.models import Indicator, Plan
 from treem.units import areas, geometry
-from treem.units.geometry import PATH_LENGTH
 from treem.units.models import AdministrativeUnit, Agency
 
 if TYPE_CHECKING:
@@ -134,14 +133,22 @@ def completeness(
     Four queries whatever the number of cells: elements, then one GROUP BY each for values, units and
     completion marks, all grouped by the column's path prefix."""
     columns = children or [unit]
-    length = PATH_LENGTH[columns[0].level]
     column_paths = {c.path for c in columns}
     elements = plan_elements(indicators)
     element_ids = [e.pk for e in elements]
 
-    entered = {
-        (r["column"], r["element__supplier_id"]): r["n"]
-        for r in entered_values(period)
+    # The columns may lie at different depths (a period that spans the 2025 reform lists 2023 districts
+    # and 2025 communes): group by the longest column path, then give each group to its column.
+    length = max(len(c.path) for c in columns)
+
+    def column_of(prefix: str) -> str | None:
+        if not children:
+            return prefix if prefix == unit.path else None
+        return geometry.child_toward(unit.path, prefix)
+
+    entered: dict[tuple[str | None, int], int] = defaultdict(int)
+    for r in (
+        entered_values(period)
         .filter(
             element_id__in=element_ids,
             unit__path__startswith=unit.path,
@@ -151,7 +158,8 @@ def completeness(
         .values("column", "element__supplier_id")
         .annotate(n=Count("id"))
         .order_by()
-    }
+    ):
+        entered[(column_of(r["column"]), r["element__supplier_id"])] += r["n"]
 
     levels = {e.collection_level for e in elements}
     units_below: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)  # by unit type
@@ -163,7 +171,8 @@ def completeness(
         .annotate(n=Count("id"))
         .order_by()
     ):
-        units_below[(r["column"], r["level"])][r["unit_type"]] = r["n"]
+        by_type = units_below[(column_of(r["column"]) or "", r["level"])]
+        by_type[r["unit_type"]] = by_type.get(r["unit_type"], 0) + r["n"]
 
     suppliers: dict[int, Agency] = {}
     for element in elements:
@@ -180,14 +189,15 @@ def completeness(
     marked_all: set[int] = set()  # agencies that marked the unit shown, or a unit above it
     marked: set[tuple[str, int]] = set()
     marked_below: dict[tuple[str, int], int] = defaultdict(int)
-    column_level = columns[0].level
+    column_level = {c.path: c.level for c in columns}
     for r in marks:
-        if r["column"] not in column_paths:
+        marked_column = column_of(r["column"])
+        if marked_column is None or marked_column not in column_paths:
             marked_all.add(r["agency_id"])  # a path shorter than a column's: the unit or an ancestor
-        elif r["unit__level"] == column_level:
-            marked.add((r["column"], r["agency_id"]))
+        elif r["unit__level"] == column_level[marked_column]:
+            marked.add((marked_column, r["agency_id"]))
         else:
-            marked_below[(r["column"], r["agency_id"])] += r["n"]
+            marked_below[(marked_column, r["agency_id"])] += r["n"]
 
     agencies = sorted(suppliers.values(), key=lambda a: a.code)
     own = {a.pk: [e for e in elements if e.supplier_id == a.pk] for a in agencies}

@@ -20,7 +20,7 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Substr
 
-from treem.units.geometry import PATH_LENGTH
+from treem.units.geometry import LEVEL_RANK
 from treem.units.models import AdministrativeUnit, UnitLevel
 
 from .expressions import Term
@@ -138,7 +138,7 @@ def subtree_sums(units: list[AdministrativeUnit], elements: list[DataElement], p
     totals: dict = defaultdict(lambda: defaultdict(Decimal))
     reporters: dict = defaultdict(lambda: defaultdict(int))
     wanted = {u.path for u in units}
-    lengths = sorted({PATH_LENGTH[u.level] for u in units})
+    lengths = sorted({len(u.path) for u in units})
     deepest = lengths[-1]
     rows: Iterable[dict[str, Any]]
     if len(periods) > 1:
@@ -179,14 +179,14 @@ def expected_units_by_type(
     one area only (units.areas) expects the units of that area."""
     out: dict[tuple[str, str], dict[str, int]] = {}
     for level in (UnitLevel.DISTRICT, UnitLevel.COMMUNE):
-        length = PATH_LENGTH[level]
         for unit in units:
-            if PATH_LENGTH[unit.level] > length:
+            if LEVEL_RANK[unit.level] > LEVEL_RANK[level]:
                 out[(unit.path, level)] = {}
+        # Grouped by the asking unit's own path length: a level has no fixed depth (2023 vs 2025 trees).
         by_ancestor = defaultdict(list)
         for unit in units:
-            if PATH_LENGTH[unit.level] <= length:
-                by_ancestor[PATH_LENGTH[unit.level]].append(unit.path)
+            if LEVEL_RANK[unit.level] <= LEVEL_RANK[level]:
+                by_ancestor[len(unit.path)].append(unit.path)
         for prefix_length, paths in by_ancestor.items():
             rows = (
                 AdministrativeUnit.objects.filter(level=level)

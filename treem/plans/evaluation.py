@@ -29,7 +29,7 @@ from treem.indicators.expressions import parse
 from treem.indicators.models import DataElement, Period
 from treem.indicators.periods import contained_periods, find_period
 from treem.units import areas
-from treem.units.geometry import PATH_LENGTH
+from treem.units.geometry import LEVEL_RANK
 from treem.units.models import AdministrativeUnit
 
 from .models import Indicator, Plan
@@ -165,7 +165,7 @@ def evaluate(
                 elements[t.element].collection_level for t in num_terms + den_terms if t.element in elements
             }
             expected_count = max((_expected(expected, unit.path, lv, area) for lv in levels), default=0)
-            reports_itself = PATH_LENGTH[unit.level] >= max((PATH_LENGTH[lv] for lv in levels), default=0)
+            reports_itself = LEVEL_RANK[unit.level] >= max((LEVEL_RANK[lv] for lv in levels), default=0)
             if not areas.applies(area, unit) or (area and not reports_itself and not expected_count):
                 results.append(
                     Evaluation(

@@ -12,6 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    ISSUED = "issued", _("Đã ban hành")
+
+
 class Plan(models.Model):
     code = models.SlugField(_("mã kế hoạch"), max_length=40, unique=True)
     year = models.PositiveIntegerField(_("năm"))
@@ -30,6 +35,19 @@ class Plan(models.Model):
     # The codes of the file's `data_elements`, in its order: an element no indicator uses yet (a figure
     # counted from records for reports) is still the plan's, and is exported with it.
     element_codes = models.JSONField(_("chỉ số dữ liệu của kế hoạch"), default=list, blank=True)
+    # A draft (from `copy_plan` or the browser editor) can be edited; issuing freezes it.
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.ISSUED
+    )
+    source = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="drafts",
+        verbose_name=_("soạn từ kế hoạch"),
+    )
+    issued_at = models.DateTimeField(_("ban hành lúc"), null=True, blank=True)
     loaded_at = models.DateTimeField(_("nạp lúc"), auto_now=True)
     history = HistoricalRecords()
 
@@ -40,6 +58,10 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == PlanStatus.DRAFT
 
 
 class PlanItem(models.Model):

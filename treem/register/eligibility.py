@@ -55,7 +55,6 @@ from treem.units.scope import Scope
 from .benefits import Rule, benefit_rules, latest_birth_for_age
 from .models import Circumstance, Support, active_between
 
-LEVELS = ("province", "district", "commune")
 PER_PAGE = 50
 # A support recorded without an amount counts as paid in full: nobody is listed on a guess.
 UNKNOWN_AMOUNT_IS_FULL = Decimal(10) ** 13
@@ -241,20 +240,21 @@ def unserved_counts(scope: Scope, area_path: str, day: datetime.date) -> Unserve
     paths = dict(units.values_list("pk", "path"))
     children = Child.objects.filter(commune_id__in=list(paths))
     rows = unserved(children, day).order_by().values("commune_id").annotate(n=Count("pk"))
-    depth = len(geometry.path_codes(area_path))
-    level = LEVELS[depth] if depth < len(LEVELS) else None
     total = 0
     found: dict[str, int] = {}
     for row in rows:
         total += row["n"]
-        if level is not None:
-            below = paths[row["commune_id"]][: geometry.PATH_LENGTH[level]]
+        below = geometry.child_toward(area_path, paths[row["commune_id"]])
+        if below is not None:
             found[below] = found.get(below, 0) + row["n"]
     shown_total = _shown(scope, area_path, total)
-    if level is None:
-        return UnservedCounts(shown_total, [])
     current = Q(valid_to__isnull=True) | Q(valid_to__gt=day)
-    listed = list(units.filter(level=level).filter(current | Q(path__in=list(found))).order_by("path"))
+    # One level down is the tree's next level: districts in 2023, communes from 07/2025, none in a commune.
+    listed = list(
+        units.filter(geometry.children_q(area_path))
+        .filter(current | Q(path__in=list(found)))
+        .order_by("path")
+    )
     shown = {unit.path: _shown(scope, unit.path, found.get(unit.path, 0)) for unit in listed}
     # The rows add up to the total shown above them: a lone hidden row must not be worked out by subtraction.
     protected = shown if _in_case_management(scope, area_path) else complemented(shown)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AdministrativeUnit, Agency
+from .models import AdministrativeUnit, Agency, AgencySuccession, UnitSuccession
 
 
 @admin.register(AdministrativeUnit)
@@ -16,8 +16,23 @@ class AdministrativeUnitAdmin(admin.ModelAdmin):
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "short_name", "kind", "unit", "is_active"]
+    list_display = ["code", "name", "short_name", "kind", "unit", "valid_from", "valid_to", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name", "short_name"]
     filter_horizontal = ["members"]
     raw_id_fields = ["unit"]
+
+
+@admin.register(UnitSuccession)
+class UnitSuccessionAdmin(admin.ModelAdmin):
+    list_display = ["predecessor", "successor", "since", "partial"]
+    list_filter = ["partial", "since"]
+    search_fields = ["predecessor__code", "predecessor__name", "successor__code", "successor__name"]
+    raw_id_fields = ["predecessor", "successor"]
+
+
+@admin.register(AgencySuccession)
+class AgencySuccessionAdmin(admin.ModelAdmin):
+    list_display = ["predecessor", "successor", "since", "duty"]
+    search_fields = ["predecessor__code", "successor__code", "duty"]
+    raw_id_fields = ["predecessor", "successor"]

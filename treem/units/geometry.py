@@ -1,9 +1,11 @@
 """The geometry of GSO codes and unit paths, in one place.
 
-A unit's `path` is the codes from the province down, each followed by "/" ("46/474/19750/"). GSO codes
-have a fixed width per level (province 2, district 3, commune 5 digits), so the prefix of a path up to a
-level has a fixed length: aggregation groups values by that prefix in SQL, and a subtree is one indexed
-prefix query. Validity ("exists during") is the same rule in Python and SQL.
+A unit's `path` is the segments from the province down, each followed by "/" ("46/474/19750/"). A
+segment is the unit's GSO code, or for a later version of a code already used the code and the day the
+version starts ("46/19900@20250701/"). The tree has a district level in 2023 and none from 01/07/2025, so
+a level has no fixed depth: the prefix of a path up to an ancestor is as long as the ancestor's own path,
+which is what aggregation groups by in SQL; a subtree is one indexed prefix query. Validity ("exists
+during") is the same rule in Python and SQL.
 """
 
 from __future__ import annotations
@@ -12,33 +14,53 @@ import datetime
 
 from django.db.models import Q
 
-# Digits of a GSO code by depth in the tree (0 = province).
-CODE_WIDTH = {0: 2, 1: 3, 2: 5}
-LEVEL_DEPTH = {"province": 0, "district": 1, "commune": 2}
+# Digits of a GSO code by level (the same before and after the 2025 reform).
+CODE_WIDTH = {"province": 2, "district": 3, "commune": 5}
+# Levels from the top: a level's rank, unlike its depth in the tree, is the same in 2023 and 2025.
+LEVEL_RANK = {"province": 0, "district": 1, "commune": 2}
+VERSION_MARK = "@"
 
 
-def path_length(level: str) -> int:
-    """Characters of a path down to a unit of this level: 3 for "46/", 7 for "46/474/", 13 for a commune."""
-    depth = LEVEL_DEPTH[level]
-    return sum(CODE_WIDTH[d] + 1 for d in range(depth + 1))
+def child_path(parent_path: str, segment: str) -> str:
+    return f"{parent_path}{segment}/"
 
 
-PATH_LENGTH = {level: path_length(level) for level in LEVEL_DEPTH}
+def versioned_segment(code: str, valid_from: datetime.date) -> str:
+    return f"{code}{VERSION_MARK}{valid_from:%Y%m%d}"
 
 
-def child_path(parent_path: str, code: str) -> str:
-    return f"{parent_path}{code}/"
+def path_segments(path: str) -> list[str]:
+    """The segments along a path, province first: "46/19900@20250701/" → ["46", "19900@20250701"]."""
+    return [segment for segment in path.split("/") if segment]
 
 
 def path_codes(path: str) -> list[str]:
-    """The codes along a path, province first: "46/474/19750/" → ["46", "474", "19750"]."""
-    return [code for code in path.split("/") if code]
+    """The GSO codes along a path, province first: "46/474/19750/" → ["46", "474", "19750"]. A code alone
+    does not name a unit (see AdministrativeUnit): look a unit up by its path, or by code and a day."""
+    return [segment.split(VERSION_MARK)[0] for segment in path_segments(path)]
 
 
 def ancestor_paths(path: str) -> list[str]:
     """The paths of a unit's strict ancestors, province first: "46/474/19750/" → ["46/", "46/474/"]."""
-    codes = path_codes(path)
-    return ["".join(f"{c}/" for c in codes[:n]) for n in range(1, len(codes))]
+    segments = path_segments(path)
+    return ["".join(f"{s}/" for s in segments[:n]) for n in range(1, len(segments))]
+
+
+def child_toward(root_path: str | None, path: str) -> str | None:
+    """The path of the child of `root_path` (None or "": the country) on the way down to `path`, or None
+    when `path` is the root itself or lies outside it: ("46/", "46/474/19750/") → "46/474/"."""
+    root = root_path or ""
+    if not path.startswith(root) or path == root:
+        return None
+    rest = path[len(root) :]
+    return root + rest[: rest.index("/") + 1]
+
+
+def children_q(root_path: str | None, prefix: str = "") -> Q:
+    """The SQL filter of the units right below `root_path` (None: the provinces), whatever their level."""
+    if root_path is None:
+        return Q(**{f"{prefix}parent__isnull": True})
+    return Q(**{f"{prefix}parent__path": root_path})
 
 
 def is_within(path: str, root_path: str) -> bool:
@@ -46,9 +68,9 @@ def is_within(path: str, root_path: str) -> bool:
     return path.startswith(root_path)
 
 
-def code_at_depth(path: str, depth: int) -> str | None:
-    codes = path_codes(path)
-    return codes[depth] if depth < len(codes) else None
+def province_path(path: str) -> str:
+    """The path of the province a path lies in: "46/474/19750/" → "46/"."""
+    return path[: path.index("/") + 1]
 
 
 def exists_during(

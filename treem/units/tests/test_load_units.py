@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from treem.core.errors import InputErrors
-from treem.units import services
+from treem.units import agency_loading, services
 from treem.units.models import AdministrativeUnit, Agency, UnitLevel
 
 
@@ -141,7 +141,7 @@ def test_a_malformed_agency_file_is_refused_in_vietnamese(db, tmp_path, text):
     path = tmp_path / "agencies.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InputErrors) as error:
-        services.load_agencies(path)
+        agency_loading.load_agencies(path)
     assert any("agencies.yaml" in m or "groups[0]" in m for m in error.value.messages)
 
 

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 
 from treem.core.management.base import LoaderCommand
-from treem.units import services
+from treem.units import agency_loading
 
 DEFAULT_FILE = settings.DATA_DIR / "agencies" / "46-thua-thien-hue.yaml"
 
@@ -15,7 +15,7 @@ class Command(LoaderCommand):
         parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_FILE)
 
     def handle(self, *args, path, **options):
-        summary = services.load_agencies(path)
+        summary = agency_loading.load_agencies(path)
         self.stdout.write(
             f"Cơ quan: {summary.created} tạo mới, {summary.updated} cập nhật, {summary.unchanged} không đổi."
         )
