@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from treem.accounts.policy import Scope
 from treem.core.sql import Epoch
 from treem.plans.models import Milestone
+from treem.units import geometry
 from treem.units.models import Agency, AgencyKind
 
 from .models import ReportingRound, Submission
@@ -27,10 +28,15 @@ def visible_bodies(scope: Scope) -> frozenset[int] | None:
 
 
 def owing_bodies(
-    rounds: list[ReportingRound], visible: frozenset[int] | None
+    rounds: list[ReportingRound],
+    visible: frozenset[int] | None,
+    *,
+    during: tuple[datetime.date, datetime.date] | None = None,
 ) -> tuple[dict[int, Agency], dict[int, set[int]]]:
     """The bodies seen that owe any of the rounds (by id), and the ids owing each milestone: the
-    reporters, a group's members each. Two queries: the reporters, the groups' members."""
+    reporters, a group's members each; with `during` (the plan's year), only bodies that existed then
+    (a group stands for its members: its own dates do not matter). Two queries: the reporters, the
+    groups' members."""
     reporters = Milestone.reporters.through.objects.filter(milestone_id__in={r.milestone_id for r in rounds})
     reporter_rows = list(
         reporters.order_by().values_list("milestone_id", *(f"agency__{name}" for name in AGENCY_FIELDS))
@@ -42,6 +48,9 @@ def owing_bodies(
     members = Agency.members.through.objects.filter(from_agency_id__in=groups)
     if visible is not None:
         members = members.filter(to_agency_id__in=visible)
+    if during is not None:
+        members = members.filter(geometry.existing_during_q(*during, prefix="to_agency__"))
+    start, end = AGENCY_FIELDS.index("valid_from"), AGENCY_FIELDS.index("valid_to")
     for group_id, *values in members.order_by().values_list(
         "from_agency_id", *(f"to_agency__{name}" for name in AGENCY_FIELDS)
     ):
@@ -52,7 +61,9 @@ def owing_bodies(
     for milestone_id, *values in reporter_rows:
         if values[0] in groups:
             owed[milestone_id].update(members_of[values[0]])
-        elif visible is None or values[0] in visible:
+        elif (visible is None or values[0] in visible) and (
+            during is None or geometry.exists_during(values[start], values[end], *during)
+        ):
             owed[milestone_id].add(values[0])
             if values[0] not in bodies:
                 bodies[values[0]] = Agency.from_db(reporters.db, AGENCY_FIELDS, values)

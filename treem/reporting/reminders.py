@@ -1,7 +1,9 @@
 """Email reminders of reporting deadlines: before the deadline, on the day, and once it has passed.
 
 One pass (`send_due_reminders`) looks at every active round and every body that owes it and has not handed
-it in (no submission yet, a draft, or a submission returned to it). Which reminder a body gets depends on the
+it in (no submission yet, a draft, or a submission returned to it). The bodies that owe a round are those
+that existed in its plan's year (`selectors.owed_bodies`, docs/agencies.md): a 2026 round mails no 2023
+district committee. Which reminder a body gets depends on the
 days left to the deadline (local calendar days, core.deadlines):
 
 - `before`  when 0 < days left <= TREEM_REMINDER_DAYS_BEFORE (default 7);

@@ -17,6 +17,7 @@ from treem.accounts.policy import Scope
 from treem.plans.models import Milestone, Plan, Task
 from treem.plans.selectors import active_plans, plan_in_scope, plan_tasks, tasks_owed_by
 from treem.units.models import Agency
+from treem.units.successions import owing_during, year_span
 
 from . import board_reads
 from .models import (
@@ -31,10 +32,13 @@ from .timeliness import Kind, RoundClock, Timeliness, timeliness
 
 
 def owed_bodies(milestone: Milestone) -> list[Agency]:
-    """The bodies that each owe a submission at a milestone: its reporters, a group's members each."""
+    """The bodies that each owe a submission at a milestone: its reporters, a group's members each. Only
+    bodies that existed in the plan's year owe anything, whatever the groups hold today: a 2023 plan
+    never reaches the 2025 commune committees, a 2026 plan never a 2023 district committee."""
+    span = year_span(milestone.plan.year)
     bodies: dict[int, Agency] = {}
-    for reporter in milestone.reporters.prefetch_related("members").order_by("code"):
-        for body in reporter.owing_agencies():
+    for reporter in milestone.reporters.order_by("code"):
+        for body in owing_during(reporter, *span):
             bodies.setdefault(body.pk, body)
     return sorted(bodies.values(), key=lambda a: (a.kind != "department", a.code))
 
@@ -138,7 +142,7 @@ def board(scope: Scope, plan: Plan, *, now: datetime.datetime | None = None) -> 
     now = now or timezone.now()
     visible = board_reads.visible_bodies(scope)
     rounds = list(rounds_of(plan))
-    bodies, owed = board_reads.owing_bodies(rounds, visible)
+    bodies, owed = board_reads.owing_bodies(rounds, visible, during=year_span(plan.year))
     submissions = board_reads.submissions_at(rounds, visible)
     columns = [(rnd, owed[rnd.milestone_id], RoundClock(rnd.milestone.date, now)) for rnd in rounds]
     rows = []
@@ -167,7 +171,7 @@ def board_plan(scope: Scope, plan_code: str) -> Plan | None:
 # Kinds of body the board filters by (Agency.kind values).
 BODY_KINDS: dict[str, tuple[str, ...]] = {
     "department": ("department", "police", "committee", "authority"),
-    "district": ("district_committee",),
+    "district": ("district_committee", "commune_committee"),
     "organisation": ("front", "mass_organisation", "youth_union"),
 }
 STATUS_KINDS = (Kind.ON_TIME, Kind.LATE, Kind.DUE, Kind.MISSING, Kind.RETURNED)
@@ -273,12 +277,13 @@ def default_progress_round(plan: Plan) -> ReportingRound | None:
 def task_progress(scope: Scope, rnd: ReportingRound) -> list[TaskRow]:
     """Each task of section IV with what each body that owes it (and the round) reported at the round:
     the latest handed-in answer; a body that reported nothing is NOT_REPORTED. A fixed number of queries:
-    the tasks with their bodies, the round's reporters and members, the answers."""
+    the tasks with their bodies, the round's reporters and members, the answers (bodies of its year)."""
+    span = year_span(rnd.plan.year)
     owing_round = {
         body.pk
         for reporter in rnd.milestone.reporters.prefetch_related("members")
         for body in (reporter.members.all() if reporter.is_group else [reporter])
-        if sees_body(scope, body)
+        if sees_body(scope, body) and body.exists_during(*span)
     }
     answers = {
         (row["task_id"], row["submission__agency_id"]): row["status"]
@@ -323,14 +328,16 @@ class Owed:
 
 def owed_by(scope: Scope, *, now: datetime.datetime | None = None) -> list[Owed]:
     """What the bodies the scope reports for still owe, returned submissions first, then soonest deadline:
-    rounds not handed in (draft or not started) and returned submissions. Queries: the bodies, their
-    groups, then per plan its rounds, their reporters and the submissions."""
+    rounds not handed in (draft or not started) and returned submissions, of plans of years the body
+    existed in. Queries: the bodies, their groups, then per plan its rounds, their reporters and the
+    submissions."""
     if not scope.reports_for:
         return []
     now = now or timezone.now()
     agencies = list(Agency.objects.filter(pk__in=scope.reports_for).prefetch_related("groups"))
     items: list[Owed] = []
     for plan in active_plans(scope):
+        span = year_span(plan.year)
         rounds = list(rounds_of(plan).prefetch_related("milestone__reporters"))
         submissions = {
             (s.round_id, s.agency_id): s
@@ -339,6 +346,8 @@ def owed_by(scope: Scope, *, now: datetime.datetime | None = None) -> list[Owed]
         for rnd in rounds:
             reporters = {r.pk for r in rnd.milestone.reporters.all()}
             for agency in agencies:
+                if not agency.exists_during(*span):
+                    continue
                 if agency.pk not in reporters and not reporters & {g.pk for g in agency.groups.all()}:
                     continue
                 sub = submissions.get((rnd.pk, agency.pk))

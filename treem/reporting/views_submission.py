@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from treem.accounts.models import User
 from treem.accounts.policy import scope_of
 from treem.core.periods import period_label
-from treem.units.models import Agency, AgencyKind
+from treem.units.models import Agency
 from treem.units.scope import Scope
 
 from . import attachments, selectors, services
@@ -100,7 +100,7 @@ def _figures(scope: Scope, rnd: ReportingRound, agency: Agency) -> list[tuple[st
     People's Committee's figures are every supplier's in its district; another body's those it supplies."""
     if not rnd.period or agency.unit is None:
         return []
-    if agency.kind == AgencyKind.DISTRICT_COMMITTEE:
+    if agency.is_local_committee:
         suppliers = scope.province_agencies().filter(data_elements__isnull=False)
     else:
         suppliers = Agency.objects.filter(

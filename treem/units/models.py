@@ -124,11 +124,15 @@ class AgencyKind(models.TextChoices):
     POLICE = "police", _("Công an")
     COMMITTEE = "committee", _("Ban")
     DISTRICT_COMMITTEE = "district_committee", _("UBND cấp huyện")
+    COMMUNE_COMMITTEE = "commune_committee", _("UBND cấp xã")
     AUTHORITY = "authority", _("Cơ quan cấp trên")
     FRONT = "front", _("Mặt trận Tổ quốc")
     MASS_ORGANISATION = "mass_organisation", _("Tổ chức chính trị – xã hội")
     YOUTH_UNION = "youth_union", _("Đoàn Thanh niên")
     GROUP = "group", _("Nhóm cơ quan")
+
+
+LOCAL_COMMITTEE_KINDS = (AgencyKind.DISTRICT_COMMITTEE, AgencyKind.COMMUNE_COMMITTEE)
 
 
 class UnitSuccession(models.Model):
@@ -206,6 +210,12 @@ class Agency(models.Model):
     @property
     def is_group(self) -> bool:
         return self.kind == AgencyKind.GROUP
+
+    @property
+    def is_local_committee(self) -> bool:
+        """A district's People's Committee (2023) or a commune's (from 07/2025): it reports every figure of
+        its area, whoever supplies it."""
+        return self.kind in LOCAL_COMMITTEE_KINDS
 
     def owing_agencies(self) -> list[Agency]:
         """The bodies that actually owe a task given to this agency (a group's members, else itself)."""
