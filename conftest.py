@@ -5,6 +5,8 @@ that every test runs with two provinces in one database, as a national installat
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -34,16 +36,27 @@ def plan(db):
 
 @pytest.fixture
 def make_user(db):
-    """make_user(role, unit_code=None, agency_code=None) → a saved user with that scope."""
+    """make_user(role, unit_code=None, agency_code=None, unit_on=None) → a saved user with that scope. The unit
+    is the version of the code valid on `unit_on` (default today): codes repeat across the 2025 reform."""
     from treem.accounts.models import User
     from treem.units.models import AdministrativeUnit, Agency
 
-    def make(role: str, unit_code: str | None = None, agency_code: str | None = None, **extra) -> User:
+    def make(
+        role: str,
+        unit_code: str | None = None,
+        agency_code: str | None = None,
+        unit_on: datetime.date | None = None,
+        **extra,
+    ) -> User:
+        unit = None
+        if unit_code:
+            unit = AdministrativeUnit.objects.version_of(unit_code, on=unit_on)
+            assert unit is not None, f"no unit {unit_code} valid on {unit_on or 'today'}"
         user = User.objects.create_user(
             username=f"{role}-{unit_code or ''}-{agency_code or ''}-{User.objects.count()}",
             password="Mat-khau-thu-2023",
             role=role,
-            unit=AdministrativeUnit.objects.get(code=unit_code) if unit_code else None,
+            unit=unit,
             agency=Agency.objects.get(code=agency_code) if agency_code else None,
             **extra,
         )

@@ -237,7 +237,8 @@ def area_counts(
         partition=True,
     )
     shown_totals = _shown(scope, within, totals) | clocks
-    current = Q(valid_to__isnull=True) | Q(valid_to__gt=timezone.localdate())
+    today = timezone.localdate()
+    current = geometry.existing_during_q(today, today)
     # One level down is the tree's next level, whatever it is: districts in 2023, communes from 07/2025.
     listed = units.filter(geometry.children_q(path)).filter(current | Q(path__in=list(found)))
     empty = dict.fromkeys(UNIT_COLUMNS, 0)

@@ -104,17 +104,22 @@ def _case_code(commune: AdministrativeUnit, received_at: datetime.datetime) -> s
     return f"{prefix}{last + 1:04d}"
 
 
-def _commune_for(actor: Any, code: str, *, reach: str | None) -> AdministrativeUnit:
-    """The commune with this code under `reach` (a unit path), locked; the same refusal when it is
-    missing or outside."""
+def _commune_for(actor: Any, code: str, *, reach: str | None, on: datetime.date) -> AdministrativeUnit:
+    """The commune with this code under `reach` (a unit path) that exists on `on`, locked; the same refusal
+    when it is missing or outside. A code names a unit only with a day: after the 2025 reform a 2025
+    commune may carry the code of a different 2023 one, and a case of today belongs to today's."""
     if reach is None:
         raise CaseError(_("Bạn không có quyền làm việc với hồ sơ trường hợp."))
-    commune = (
-        AdministrativeUnit.objects.select_for_update()
-        .filter(code=str(code), level="commune", path__startswith=reach)
-        .first()
-    )
+    within = AdministrativeUnit.objects.filter(level="commune", path__startswith=reach)
+    code = str(code).replace("\x00", "")[:10]
+    commune = within.select_for_update().version_of(code, on=on)
     if commune is None:
+        ended = within.filter(code=str(code), valid_to__lte=on).order_by("-valid_to").first()
+        if ended is not None and ended.valid_to is not None:
+            raise CaseError(
+                _("Xã %(name)s (%(code)s) không còn tồn tại từ ngày %(day)s; hãy chọn xã hiện nay.")
+                % {"name": ended.name, "code": ended.code, "day": f"{ended.valid_to:%d/%m/%Y}"}
+            )
         raise CaseError(_("Không có xã mã “%(code)s” trong phạm vi của bạn.") % {"code": code})
     return commune
 
@@ -142,7 +147,8 @@ def do_register_notification(
     procedure = default_procedure()
     step = _first_step(procedure)
     scope = scope_for(actor)
-    commune = _commune_for(actor, commune_code, reach=scope.case_path)
+    day = local_date(at) if at is not None else local_date(timezone.now())
+    commune = _commune_for(actor, commune_code, reach=scope.case_path, on=day)
     linked = child is not None
     if child is not None:
         child = child_in_scope(scope, getattr(child, "pk", None))
@@ -282,7 +288,7 @@ def do_move_case(actor: Any, case: Case, new_commune_code: str) -> Case:
     case = _locked_case(actor, case)
     if not case.is_open:
         raise CaseError(_("Trường hợp đã kết thúc; không thể chuyển xã."))
-    commune = _commune_for(actor, new_commune_code, reach=scope.province_path)
+    commune = _commune_for(actor, new_commune_code, reach=scope.province_path, on=local_date(timezone.now()))
     if commune.pk == case.commune_id:
         raise CaseError(_("Trường hợp đã thuộc xã này."))
     old_code, old_commune_id = case.commune.code, case.commune_id

@@ -186,12 +186,11 @@ def _communes(scope: Any, case: Case) -> list[tuple[str, list[AdministrativeUnit
 def _chosen(scope: Any, code: str) -> AdministrativeUnit | None:
     if not code or scope.province_path is None:
         return None
+    # Today's commune with this code: the list offers only those (a 2023 commune may share its code).
     return (
-        AdministrativeUnit.objects.filter(
-            code=code[:10], level="commune", path__startswith=scope.province_path
-        )
+        AdministrativeUnit.objects.filter(level="commune", path__startswith=scope.province_path)
         .select_related("parent")
-        .first()
+        .version_of(code[:10].replace("\x00", ""), on=today())
     )
 
 

@@ -38,7 +38,7 @@ from treem.accounts.policy import scope_for, scope_of
 from treem.core.formatting import format_count
 from treem.units import geometry
 from treem.units.models import AdministrativeUnit
-from treem.units.scope import Scope, unit_in_scope
+from treem.units.scope import Scope, unit_by_path, unit_in_scope
 
 from . import selectors
 from .procedure import default_procedure
@@ -58,12 +58,13 @@ def _area(request: HttpRequest, scope: Scope) -> AdministrativeUnit | None:
     province, for a scope that sees them all). 404 when the scope has no area or the unit is not in it."""
     if not scope.has_access:
         raise Http404(NOT_FOUND)
-    code = _param(request, "unit").strip()
-    if not code:
+    ref = _param(request, "unit").strip()
+    if not ref:
         if scope.unit_path is None:
             return None
-        code = geometry.path_codes(scope.unit_path)[-1]
-    unit = unit_in_scope(scope, code)
+        ref = scope.unit_path
+    # A path names one unit; a code the one valid today (or its last version): see `unit_ref`.
+    unit = unit_by_path(scope, ref) if "/" in ref else unit_in_scope(scope, ref)
     if unit is None:
         raise Http404(NOT_FOUND)
     return unit
@@ -127,6 +128,12 @@ def _overdue_table(request: HttpRequest, scope: Scope, within: str | None, now: 
     return page
 
 
+def unit_ref(unit: AdministrativeUnit) -> str:
+    """How a link names a unit in `?unit=`: a current unit by its GSO code, a former one by its path (its
+    code may now name a 2025 commune: 2023 commune 19900 and 2025 phường 19900)."""
+    return unit.code if unit.valid_to is None else unit.path
+
+
 def _crumbs(scope: Scope, unit: AdministrativeUnit | None) -> list[tuple[str, str]]:
     """(name, query string) from the top of what the scope sees down to the unit."""
     crumbs: list[tuple[str, str]] = [(str(COUNTRY), "")] if scope.all_provinces else []
@@ -134,7 +141,7 @@ def _crumbs(scope: Scope, unit: AdministrativeUnit | None) -> list[tuple[str, st
         paths = [*geometry.ancestor_paths(unit.path), unit.path]
         for above in AdministrativeUnit.objects.filter(path__in=paths).order_by("path"):
             if scope.sees_unit(above):
-                crumbs.append((above.name, "?" + urlencode({"unit": above.code})))
+                crumbs.append((above.name, "?" + urlencode({"unit": unit_ref(above)})))
     return crumbs
 
 
@@ -150,7 +157,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     counted = selectors.area_counts(scope, within, now=now)  # totals and the table from one GROUP BY
     totals = counted.totals
-    units = [(row.unit, {key: _shown(n) for key, n in row.counts.items()}) for row in counted.units]
+    units = [
+        (row.unit, {key: _shown(n) for key, n in row.counts.items()}, unit_ref(row.unit))
+        for row in counted.units
+    ]
     provinces = AdministrativeUnit.objects.filter(level="province") if scope.all_provinces else None
     return render(
         request,

@@ -107,17 +107,21 @@ def template_shape(meta: TemplateMeta) -> tuple[int, int]:
     """(rows, input columns) of the template for the meta's agency, period and unit, as it is written
     (`selectors.entry_grid`): a row per unit at the agency's collection levels, a column per element × combo."""
     agency = Agency.objects.filter(code=meta.agency).first()
-    unit = AdministrativeUnit.objects.filter(code=meta.unit).first()
     problems = []
     if agency is None:
         problems.append(f"Trang tính '{META_SHEET}': không có cơ quan mã '{meta.agency}'")
-    if unit is None:
-        problems.append(f"Trang tính '{META_SHEET}': không có đơn vị hành chính mã '{meta.unit}'")
+    unit = period = None
     try:
         period = find_period(meta.period)
     except PeriodError as exc:
         problems.append(f"Trang tính '{META_SHEET}': {exc}")
-    if problems or agency is None or unit is None:
+    else:
+        unit = selectors.unit_for_period(meta.unit, period)
+        if unit is None:
+            problems.append(
+                f"Trang tính '{META_SHEET}': không có đơn vị hành chính mã '{meta.unit}' trong kỳ {meta.period}"
+            )
+    if problems or agency is None or unit is None or period is None:
         raise InputErrors(problems)
     elements = selectors.agency_elements(agency)
     columns = sum(len(element.combos.all()) for element in elements)
@@ -150,7 +154,7 @@ def _read_values(cells: xlsx.SheetCells, meta: TemplateMeta, unit_rows: int) -> 
     last_row = header_row + unit_rows
     _outside(cells, last_row, errors)
     columns = _read_columns(cells, element_row, combo_row, errors)
-    units = _template_units(meta.unit)
+    units = _template_units(meta.unit, meta.period)
     by_row: dict[int, dict[int, object]] = defaultdict(dict)
     for (row, col), value in cells.cells.items():
         if col >= FIRST_VALUE_COLUMN:
@@ -228,13 +232,22 @@ def _read_columns(
     return columns
 
 
-def _template_units(unit_code: str) -> dict[str, AdministrativeUnit]:
-    """Units of the template's subtree by GSO code, and by the code without leading zeros (a user may have
-    let Excel turn "00004" into the number 4)."""
-    root = AdministrativeUnit.objects.filter(code=unit_code).first()
+def _template_units(unit_code: str, period_code: str) -> dict[str, AdministrativeUnit]:
+    """Units of the template's subtree that exist in its period, by GSO code, and by the code without
+    leading zeros (a user may have let Excel turn "00004" into the number 4). The period picks the tree:
+    after the 2025 reform a code names a 2023 and a 2025 unit."""
+    try:
+        period = find_period(period_code)
+    except PeriodError as exc:
+        raise InputErrors([f"Trang tính '{META_SHEET}': {exc}"]) from None
+    root = selectors.unit_for_period(unit_code, period)
     if root is None:
-        raise InputErrors([f"Trang tính '{META_SHEET}': không có đơn vị hành chính mã '{unit_code}'"])
-    units = AdministrativeUnit.objects.filter(path__startswith=root.path)
+        raise InputErrors(
+            [f"Trang tính '{META_SHEET}': không có đơn vị hành chính mã '{unit_code}' trong kỳ {period_code}"]
+        )
+    units = AdministrativeUnit.objects.filter(path__startswith=root.path).existing_during(
+        period.start_date, period.end_date
+    )
     found = {u.code: u for u in units}
     found.update({u.code.lstrip("0"): u for u in units if u.code.lstrip("0") not in found})
     return found

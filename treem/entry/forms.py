@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from treem.core import uploads
+from treem.core.periods import parse_period, period_label
 from treem.indicators import services
 from treem.indicators.models import Completion
 from treem.units.models import AdministrativeUnit, Agency
@@ -25,7 +27,37 @@ class EntryChoiceForm(forms.Form):
         fields = cast(dict[str, forms.ChoiceField], self.fields)  # the three fields above
         fields["agency"].choices = [(a.code, f"{a.name} ({a.code})") for a in agencies]
         fields["period"].choices = periods
-        fields["unit"].choices = [(u.code, f"{'— ' * u.depth}{u.name} ({u.code})") for u in units]
+        # By code, as the page's URL names the unit; a code may be a 2023 and a 2025 unit, which the label
+        # tells apart by their dates and the period chosen picks between (`clean`).
+        self.units: dict[str, list[AdministrativeUnit]] = {}
+        for unit in units:
+            self.units.setdefault(unit.code, []).append(unit)
+        fields["unit"].choices = [(u.code, f"{'— ' * u.depth}{u.name} ({u.code}){_dates(u)}") for u in units]
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        versions = self.units.get(data.get("unit", ""), [])
+        period = data.get("period")
+        if not versions or not period:
+            return data
+        _kind, start, end = parse_period(period)
+        if not any(unit.exists_during(start, end) for unit in versions):
+            unit = versions[-1]
+            raise forms.ValidationError(
+                _("Đơn vị %(unit)s (%(code)s) không tồn tại trong kỳ %(period)s; hãy chọn đơn vị của kỳ này.")
+                % {"unit": unit.name, "code": unit.code, "period": period_label(period)}
+            )
+        return data
+
+
+def _dates(unit: AdministrativeUnit) -> str:
+    """ " (từ 01/07/2025)", " (đến 30/06/2025)": set apart units of the 2023 and the 2025 trees."""
+    if unit.valid_to:
+        last = unit.valid_to - datetime.timedelta(days=1)
+        return " " + str(_("(đến %(day)s)") % {"day": f"{last:%d/%m/%Y}"})
+    if unit.valid_from:
+        return " " + str(_("(từ %(day)s)") % {"day": f"{unit.valid_from:%d/%m/%Y}"})
+    return ""
 
 
 class UploadForm(forms.Form):

@@ -15,7 +15,6 @@ from django.db.models import QuerySet
 from django.utils import formats
 
 from treem.core.periods import offered_periods, parse_period, period_label
-from treem.indicators.datavalues import Change
 from treem.indicators.disclosure import Reader, small_count_label
 from treem.indicators.models import (
     DEFAULT_COMBO,
@@ -75,10 +74,16 @@ def default_period(periods: list[tuple[str, str]], today: datetime.date | None =
     return started[-1] if started else (periods[0][0] if periods else None)
 
 
-def entry_units(scope: Scope) -> QuerySet[AdministrativeUnit]:
+def entry_units(scope: Scope, periods: list[tuple[str, str]] | None = None) -> QuerySet[AdministrativeUnit]:
     """Units offered on the index page: provinces and districts the scope sees, and communes too when
-    the scope is a district or a commune (a province-wide list of communes would be too long)."""
-    units = scope.units().filter(valid_to__isnull=True)
+    the scope is a district or a commune (a province-wide list of communes would be too long), that
+    existed in one of the offered periods (without periods: today): the 2023 districts for the 2023
+    plan, the 2025 communes for the next one; the form checks the chosen pair (`EntryChoiceForm`)."""
+    if periods:
+        spans = [parse_period(code)[1:] for code, _label in periods]
+        units = scope.units().existing_during(min(s for s, _e in spans), max(e for _s, e in spans))
+    else:
+        units = scope.units().valid_on(datetime.date.today())
     if scope.is_province_wide:
         units = units.exclude(level=UnitLevel.COMMUNE)
     return units.order_by("path")
@@ -89,6 +94,18 @@ def default_unit(scope: Scope) -> AdministrativeUnit | None:
         return scope.units().filter(path=scope.unit_path).first()
     plan = active_plans(scope).first()
     return plan.province if plan else entry_units(scope).first()
+
+
+def unit_for_period(code: str, period: Period, scope: Scope | None = None) -> AdministrativeUnit | None:
+    """The version of the unit with this code that existed in the period (the later one when two did, a
+    2025 annual period), within the scope if given: a code in a URL or a template names a unit only
+    together with its period."""
+    during = (period.start_date, period.end_date)
+    if scope is not None:
+        return unit_in_scope(scope, code, during=during)
+    if not isinstance(code, str) or not code or "\x00" in code:
+        return None
+    return AdministrativeUnit.objects.version_of(code, during=during)
 
 
 # --- the entry grid --------------------------------------------------------------------------------
@@ -197,9 +214,18 @@ def display_text(value: Decimal | None, element: DataElement) -> str:
 
 def row_units(unit: AdministrativeUnit, levels: set[str], period: Period) -> list[AdministrativeUnit]:
     """The units at the given collection levels in `unit`'s subtree (itself included) that exist in the
-    period, in tree order."""
-    units = AdministrativeUnit.objects.filter(path__startswith=unit.path, level__in=levels).order_by("path")
-    return [u for u in units if u.exists_during(period.start_date, period.end_date)]
+    period, in tree order. When a newer tree starts within the period (the 2025 annual period: 2023
+    communes until 30/06, the 2025 ones from 01/07), the rows are the tree at the period's end, as a code
+    given with that period names the later version (`version_of`)."""
+    start, end = period.start_date, period.end_date
+    units = list(
+        AdministrativeUnit.objects.filter(path__startswith=unit.path, level__in=levels)
+        .existing_during(start, end)
+        .order_by("path")
+    )
+    if any(u.valid_from is not None and u.valid_from > start for u in units):
+        units = [u for u in units if u.valid_to is None or u.valid_to > end]
+    return units
 
 
 def entry_grid(
@@ -303,7 +329,7 @@ def cell_after_save(
     crafted URL cannot read figures beyond the page the user may open). A derived count is hidden as in
     the grid (`withhold_small_counts`)."""
     element = next((e for e in agency_elements(page.agency) if e.code == element_code), None)
-    unit = unit_in_scope(scope, unit_code)
+    unit = unit_for_period(unit_code, page.period, scope)
     if element is None or unit is None or not geometry.is_within(unit.path, page.unit.path):
         return None
     combo = element.combos.filter(code=combo_code).first()
@@ -343,44 +369,3 @@ def completion(agency: Agency, unit: AdministrativeUnit, period: Period) -> Comp
 def may_complete(scope: Scope, agency: Agency, unit: AdministrativeUnit) -> bool:
     """Marking complete is for those who may enter at least one of the agency's figures for the unit."""
     return any(scope.entry.allows(element, unit) for element in agency.data_elements.all())
-
-
-# --- the upload preview ----------------------------------------------------------------------------
-
-
-@dataclass
-class ChangeRow:
-    unit: str
-    element: str
-    combo: str
-    kind: str
-    old: str
-    new: str
-    where: str
-
-
-def describe_changes(changes: list[Change], limit: int = 1000) -> tuple[list[ChangeRow], int]:
-    """The changes that do something (new, changed, deleted) with names, and how many were left out."""
-    wanted = [c for c in changes if c.kind != "unchanged"]
-    shown = wanted[:limit]
-    elements = {e.code: e for e in DataElement.objects.filter(code__in={c.input.element for c in shown})}
-    combos = {c.code: c.name for c in CategoryOptionCombo.objects.all()}
-    units = {
-        u.code: u.name for u in AdministrativeUnit.objects.filter(code__in={c.input.unit for c in shown})
-    }
-    rows = []
-    for change in shown:
-        element = elements[change.input.element]
-        combo_code = change.input.combo or DEFAULT_COMBO
-        rows.append(
-            ChangeRow(
-                unit=f"{units.get(change.input.unit, '')} ({change.input.unit})",
-                element=element.name,
-                combo="" if combo_code == DEFAULT_COMBO else combos.get(combo_code, combo_code),
-                kind=change.kind,
-                old=display_text(change.old, element),
-                new=display_text(change.new, element),
-                where=change.input.where,
-            )
-        )
-    return rows, len(wanted) - len(shown)

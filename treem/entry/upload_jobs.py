@@ -25,7 +25,7 @@ from treem.core import jobs
 from treem.core.errors import InputErrors
 from treem.indicators.datavalues import ImportSummary, Message, ValueInput, import_values
 
-from . import excel, selectors
+from . import excel, upload_changes
 from .models import StagedImport
 
 logger = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ def summary_report(
     }
     if summary.conflicts and inputs is not None:
         counts.update(_counts_without_errors(inputs, summary, user))
-    changes, more = ([], 0) if summary.conflicts else selectors.describe_changes(summary.changes)
+    changes, more = ([], 0) if summary.conflicts else upload_changes.describe_changes(summary.changes)
     return {
         "file_errors": [],
         "counts": counts,

@@ -69,14 +69,33 @@ def _entry_page(scope: Scope, agency_code: str, period_code: str, unit_code: str
     if not scope.can_enter_values:
         raise PermissionDenied
     agency = selectors.entry_agencies(scope).filter(code=agency_code).first()
-    unit = unit_in_scope(scope, unit_code)
-    if agency is None or unit is None:
-        raise Http404
     try:
         period = find_period(period_code)
     except PeriodError:
         raise Http404 from None
+    # The code names the version of the unit that existed in the period (2023 commune 19900 for 2023,
+    # 2025 phường 19900 for 2026); none then is a 404 too, its reason on the entry page (`entry`).
+    unit = selectors.unit_for_period(unit_code, period, scope)
+    if agency is None or unit is None:
+        raise Http404
     return EntryPage(agency, period, unit)
+
+
+def _absent_in_period(scope: Scope, period_code: str, unit_code: str) -> str | None:
+    """Why the entry page of a unit the scope sees cannot open for this period: the unit did not exist then
+    (a 2023 district for 2026, a 2025 commune for 2023); None when that is not the reason."""
+    try:
+        period = find_period(period_code)
+    except PeriodError:
+        return None
+    unit = unit_in_scope(scope, unit_code)
+    if unit is None or unit.exists_during(period.start_date, period.end_date):
+        return None
+    return _("Đơn vị %(unit)s (%(code)s) không tồn tại trong kỳ %(period)s; hãy chọn đơn vị của kỳ này.") % {
+        "unit": unit.name,
+        "code": unit.code,
+        "period": period_label(period.code),
+    }
 
 
 def _derived_elements(cells: Iterable[selectors.Cell], period: Period) -> list[DataElement]:
@@ -116,7 +135,7 @@ def index(request):
         request.GET or None,
         agencies=selectors.entry_agencies(scope),
         periods=periods,
-        units=selectors.entry_units(scope),
+        units=selectors.entry_units(scope, periods),
         initial={
             "period": selectors.default_period(periods),
             "unit": getattr(selectors.default_unit(scope), "code", None),
@@ -130,7 +149,14 @@ def index(request):
 
 @login_required
 def entry(request, agency: str, period: str, unit: str):
-    page = _entry_page(scope_of(request), agency, period, unit)
+    try:
+        page = _entry_page(scope_of(request), agency, period, unit)
+    except Http404:
+        reason = _absent_in_period(scope_of(request), period, unit)
+        if reason is None:
+            raise
+        messages.error(request, reason)
+        return redirect("entry:index")
     grid = selectors.entry_grid(
         scope_of(request), page.agency, page.period, page.unit, reader=_reader(request)
     )

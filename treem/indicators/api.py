@@ -32,6 +32,7 @@ from treem.units.scope import unit_in_scope
 from . import dhis2
 from .datavalues import import_values
 from .disclosure import Reader
+from .periods import span_of
 
 
 class _TextParser(BaseParser):
@@ -114,7 +115,8 @@ class DataValueSetView(APIView):
         problems += period_problems(periods)
         if problems:
             return _error(status.HTTP_400_BAD_REQUEST, *problems)
-        unit = unit_in_scope(scope_of(request), unit_code)
+        # The version of the code that existed in the periods asked (2023 commune 19900 for 2023S1).
+        unit = unit_in_scope(scope_of(request), unit_code, during=span_of(periods))
         if unit is None:
             return not_found_unit(unit_code)
         elements = _codes(request, "dataElement")

@@ -169,7 +169,7 @@ def _check_locks(
         r for r in resolved if _changes(r, existing.get((r.element_id, r.combo_id, r.unit_id, r.period.id)))
     ]
     elements = {info.element.pk: info.element for info in resolver.catalogue.elements.values()}
-    paths = {unit.pk: unit.path for unit in resolver.units.values()}
+    paths = {unit.pk: unit.path for versions in resolver.units.values() for unit in versions}
     cells = [
         locks.Cell(
             r.element_id,

@@ -5,6 +5,9 @@ Writes create a period the first time it is used (`get_period`); reads never do 
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from treem.core.periods import parse_period, period_dates, previous_period_code
@@ -27,6 +30,13 @@ def find_period(code: str) -> Period:
     return Period.objects.filter(code=code).first() or Period(
         code=code, period_type=kind, start_date=start, end_date=end
     )
+
+
+def span_of(codes: Iterable[str]) -> tuple[datetime.date, datetime.date]:
+    """From the first day of the earliest to the last day of the latest of these valid period ids: the
+    window in which a unit code given with them is looked up (`version_of(code, during=...)`)."""
+    dates = [period_dates(code)[1:] for code in codes]
+    return min(start for start, _end in dates), max(end for _start, end in dates)
 
 
 def contained_periods(period: Period) -> QuerySet[Period]:

@@ -4,11 +4,12 @@ unit, the value has the element's type. Part of the one write path (`datavalues.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from typing import NamedTuple, cast
 
 from treem.accounts import policy
-from treem.core.periods import PeriodError, parse_period
+from treem.core.periods import PeriodError, parse_period, period_label
 from treem.units.models import AdministrativeUnit
 
 from . import validation
@@ -48,14 +49,30 @@ class Catalogue:
         }
         self.periods: dict[str, Period] = {}  # found or made in the current transaction only
 
-    def unit_map(self, codes: set[str]) -> dict[str, AdministrativeUnit]:
-        found: dict[str, AdministrativeUnit] = {}
+    def unit_map(self, codes: set[str]) -> dict[str, list[AdministrativeUnit]]:
+        """Every version of each unit code, latest first: a code names a unit only with a period (after
+        the 2025 reform commune 19900 is two units), so the resolver picks the version per period."""
+        found: dict[str, list[AdministrativeUnit]] = defaultdict(list)
         codes_list = [c for c in codes if "\x00" not in c]  # PostgreSQL cannot compare text holding NUL
         for i in range(0, len(codes_list), 900):  # SQLite limits bound parameters
-            found.update(
-                {u.code: u for u in AdministrativeUnit.objects.filter(code__in=codes_list[i : i + 900])}
-            )
-        return found
+            for unit in AdministrativeUnit.objects.filter(code__in=codes_list[i : i + 900]):
+                found[unit.code].append(unit)
+        for versions in found.values():
+            versions.sort(key=_start_key, reverse=True)
+        return dict(found)
+
+
+def _start_key(unit: AdministrativeUnit) -> datetime.date:
+    return unit.valid_from or datetime.date.min
+
+
+def version_during(versions: list[AdministrativeUnit], period: Period) -> AdministrativeUnit | None:
+    """The version (of `unit_map`'s latest-first list) that existed during the period; the later one when
+    two did (a 2025 annual period spans both trees): the rule of `AdministrativeUnit.objects.version_of`."""
+    for unit in versions:
+        if unit.exists_during(period.start_date, period.end_date):
+            return unit
+    return None
 
 
 class Resolver:
@@ -66,7 +83,7 @@ class Resolver:
         self,
         catalogue: Catalogue,
         scope: policy.EntryScope,
-        units: dict[str, AdministrativeUnit],
+        units: dict[str, list[AdministrativeUnit]],
         *,
         derivation: bool = False,
     ) -> None:
@@ -74,8 +91,8 @@ class Resolver:
         self.derivation = derivation  # the writer computes derived values (may write derived elements)
         self.scope = scope
         self.units = units  # catalogue.unit_map() of the inputs' codes
-        self.placement: dict[tuple[str, str], str | None] = {}
-        self.allowed: dict[tuple[str, str], bool] = {}  # (element, unit) pairs that passed scope and level
+        # (element code, unit id) pairs that passed scope and level: by id, as one code has several versions.
+        self.allowed: dict[tuple[str, int], bool] = {}
         # Inputs whose element, combo, unit, period and permission were already found good, by their codes.
         self.good_elements: dict[tuple[str, str], tuple[DataElement, int]] = {}
         self.good_places: dict[tuple[str, str], tuple[int, Period]] = {}
@@ -84,7 +101,7 @@ class Resolver:
         """The fast path for an input made of codes seen good before; otherwise the full check."""
         element = self.good_elements.get((item.element, item.combo))
         place = self.good_places.get((item.unit, item.period))
-        if element is None or place is None or not self.allowed.get((item.element, item.unit)):
+        if element is None or place is None or not self.allowed.get((item.element, place[0])):
             return self.check(item)
         if not self.derivation and element[0].is_derived_for(place[1].start_date):
             return self.check(item)
@@ -135,10 +152,21 @@ class Resolver:
                         f"'{combo_code}' không thuộc phân tổ của {item.element} ({allowed})",
                     )
                 )
-        unit = self.units.get(item.unit)
+        period: Period | str | None = self.catalogue.periods.get(item.period) or self.period(item.period)
+        if isinstance(period, str):
+            problems.append(Message(item.where, "period", period))
+            period = None
+        versions = self.units.get(item.unit) or []
+        unit = versions[0] if versions else None
+        if unit is not None and period is not None:
+            unit = version_during(versions, period)
+            seen = [v for v in versions if self.scope.allows_unit(v)]
+            if unit is None and seen:  # named only to whom may see it; otherwise "not in your scope" below
+                problems.append(Message(item.where, "orgUnit", _absent_during(seen[0], period)))
+            elif unit is None:
+                unit = versions[0]
         if unit is not None and not self.scope.allows_unit(unit):
             unit = None  # outside the area the user enters for: answered as if it did not exist
-        if unit is None:
             problems.append(
                 Message(
                     item.where,
@@ -146,20 +174,14 @@ class Resolver:
                     f"không có đơn vị hành chính mã '{item.unit}' trong phạm vi của bạn",
                 )
             )
-        period: Period | str | None = self.catalogue.periods.get(item.period) or self.period(item.period)
-        if isinstance(period, str):
-            problems.append(Message(item.where, "period", period))
-            period = None
-        if unit is not None and period is not None:
-            key = (item.unit, item.period)
-            if key not in self.placement:
-                valid = unit.exists_during(period.start_date, period.end_date)
-                self.placement[key] = (
-                    None if valid else f"đơn vị '{unit.code}' không còn hiệu lực trong kỳ {period.code}"
+        elif not versions:
+            problems.append(
+                Message(
+                    item.where,
+                    "orgUnit",
+                    f"không có đơn vị hành chính mã '{item.unit}' trong phạm vi của bạn",
                 )
-            misplaced = self.placement[key]
-            if misplaced:
-                problems.append(Message(item.where, "orgUnit", misplaced))
+            )
         if info is not None and unit is not None:
             if not self.scope.allows(info.element, unit):
                 problems.append(
@@ -199,5 +221,23 @@ class Resolver:
             return problems  # any of these that is None came with a problem above
         self.good_elements[(item.element, item.combo)] = (info.element, combo_id)
         self.good_places[(item.unit, item.period)] = (unit.id, period)
-        self.allowed[(item.element, item.unit)] = True  # the checks that depend on both passed
+        self.allowed[(item.element, unit.id)] = True  # the checks that depend on both passed
         return Resolved(item, info.element.id, combo_id, unit.id, period, value)
+
+
+def _absent_during(unit: AdministrativeUnit, period: Period) -> str:
+    """Why a figure cannot go on a unit code in a period when no version of the unit existed then."""
+    return (
+        f"đơn vị '{unit.code}' ({unit.name}) không tồn tại trong kỳ {period_label(period.code)} "
+        f"(từ {period.start_date:%d/%m/%Y} đến {period.end_date:%d/%m/%Y}): {_validity(unit)}"
+    )
+
+
+def _validity(unit: AdministrativeUnit) -> str:
+    if unit.valid_from and unit.valid_to:
+        return f"đơn vị có hiệu lực từ {unit.valid_from:%d/%m/%Y} đến trước {unit.valid_to:%d/%m/%Y}"
+    if unit.valid_to:
+        return f"đơn vị hết hiệu lực từ {unit.valid_to:%d/%m/%Y}"
+    return (
+        f"đơn vị có hiệu lực từ {unit.valid_from:%d/%m/%Y}" if unit.valid_from else "đơn vị không có hiệu lực"
+    )

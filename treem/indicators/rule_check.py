@@ -26,26 +26,27 @@ from .value_inputs import CellIds, ImportSummary, Message, Resolved, Stored
 def check_rules(resolved: list[Resolved], rules: list[validation.Rule], summary: ImportSummary) -> None:
     """Add a conflict for every rule (`validation.all_rules()`) the stored values, overlaid with `resolved`,
     would break."""
-    cells = {(r.input.unit, r.input.period) for r in resolved}
+    # Cells by unit id: one code is two units after the 2025 reform (see validation.stored_values).
+    cells = {(r.unit_id, r.input.period) for r in resolved}
     values = validation.stored_values(cells)
-    origin: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    origin: dict[validation.Cell, dict[str, str]] = defaultdict(dict)
     for row in resolved:
         item = row.input
-        cell = values[(item.unit, item.period)]
+        cell = values[(row.unit_id, item.period)]
         combo = item.combo or DEFAULT_COMBO
         if row.value is None:
             cell[item.element].pop(combo, None)
         else:
             cell[item.element][combo] = row.value
-        origin[(item.unit, item.period)][item.element] = item.where
+        origin[(row.unit_id, item.period)][item.element] = item.where
     broken = validation.rule_violations({c: values[c] for c in cells}, rules)
     if not broken:
         return
     names = _Names(broken)
-    for (unit_code, period_code), problems in broken.items():
-        place = names.place(unit_code, period_code)
+    for (unit_id, period_code), problems in broken.items():
+        place = names.place(unit_id, period_code)
         for rule, left, right in problems:
-            sources = origin[(unit_code, period_code)]
+            sources = origin[(unit_id, period_code)]
             where = next((sources[e] for e in sorted(rule.elements) if sources.get(e)), "")
             text = _(
                 "%(rule)s: %(left)s là %(left_value)s, phải %(operator)s %(right)s là %(right_value)s "
@@ -66,7 +67,7 @@ class _Names:
     """The names of the elements, combos and units a list of broken rules mentions (looked up only when a
     rule is broken)."""
 
-    def __init__(self, broken: dict[tuple[str, str], list[tuple[validation.Rule, Decimal, Decimal]]]) -> None:
+    def __init__(self, broken: dict[validation.Cell, list[tuple[validation.Rule, Decimal, Decimal]]]) -> None:
         rules = [rule for problems in broken.values() for rule, _left, _right in problems]
         terms = [t for rule in rules for t in rule.terms[0] + rule.terms[1]]
         self.elements = dict(
@@ -77,9 +78,12 @@ class _Names:
                 "code", "name"
             )
         )
-        self.units = dict(
-            AdministrativeUnit.objects.filter(code__in={u for u, _p in broken}).values_list("code", "name")
-        )
+        self.units = {
+            pk: (code, name)
+            for pk, code, name in AdministrativeUnit.objects.filter(
+                pk__in={u for u, _p in broken}
+            ).values_list("pk", "code", "name")
+        }
 
     def term(self, term: Term) -> str:
         name = self.elements.get(term.element, term.element)
@@ -88,9 +92,9 @@ class _Names:
     def side(self, terms: list[Term]) -> str:
         return " + ".join(self.term(t) for t in terms)
 
-    def place(self, unit_code: str, period_code: str) -> str:
-        unit = self.units.get(unit_code)
-        return f"{unit} ({unit_code}), {period_label(period_code)}" if unit else period_label(period_code)
+    def place(self, unit_id: int, period_code: str) -> str:
+        unit = self.units.get(unit_id)
+        return f"{unit[1]} ({unit[0]}), {period_label(period_code)}" if unit else period_label(period_code)
 
 
 def check_seen(resolved: list[Resolved], existing: dict[CellIds, Stored], summary: ImportSummary) -> None:

@@ -7,7 +7,7 @@ values being written, so a batch is judged as it would be after it is saved.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -86,6 +86,7 @@ def all_rules() -> list[Rule]:
 
 
 CellValues = dict[str, dict[str, Decimal]]  # element code → combo code → value, for one unit and period
+Cell = tuple[int, str]  # (unit id, period code)
 
 
 def _side(terms: list[Term], values: CellValues) -> Decimal | None:
@@ -105,10 +106,10 @@ def _side(terms: list[Term], values: CellValues) -> Decimal | None:
 
 
 def rule_violations(
-    values_by_cell: dict[tuple[str, str], CellValues], rules: list[Rule]
-) -> dict[tuple[str, str], list[tuple[Rule, Decimal, Decimal]]]:
-    """For each (unit code, period code) → list of (rule, left, right) the values break."""
-    broken: dict[tuple[str, str], list] = defaultdict(list)
+    values_by_cell: Mapping[Cell, CellValues], rules: list[Rule]
+) -> dict[Cell, list[tuple[Rule, Decimal, Decimal]]]:
+    """For each (unit id, period code) → list of (rule, left, right) the values break."""
+    broken: dict[Cell, list] = defaultdict(list)
     for cell, values in values_by_cell.items():
         for rule in rules:
             if not rule.elements <= values.keys():
@@ -124,15 +125,16 @@ def rule_violations(
 MAX_FILTERED_UNITS = 900
 
 
-def stored_values(cells: set[tuple[str, str]]) -> dict[tuple[str, str], CellValues]:
-    """Stored values of the given (unit code, period code) cells."""
-    out: dict[tuple[str, str], CellValues] = defaultdict(lambda: defaultdict(dict))
+def stored_values(cells: set[Cell]) -> dict[Cell, CellValues]:
+    """Stored values of the given (unit id, period code) cells. By unit id, not code: after the 2025
+    reform one code is two units (2023 and 2025 commune 19900), and a 2025 annual period holds both."""
+    out: dict[Cell, CellValues] = defaultdict(lambda: defaultdict(dict))
     units = {u for u, _ in cells}
     rows = DataValue.objects.filter(period__code__in={p for _, p in cells})
     if len(units) <= MAX_FILTERED_UNITS:
-        rows = rows.filter(unit__code__in=units)
+        rows = rows.filter(unit_id__in=units)
     for unit, period, element, combo, value in rows.values_list(
-        "unit__code", "period__code", "element__code", "combo__code", "value"
+        "unit_id", "period__code", "element__code", "combo__code", "value"
     ):
         if (unit, period) in cells:
             out[(unit, period)][element][combo] = value

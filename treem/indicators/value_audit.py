@@ -19,7 +19,7 @@ from .value_inputs import CellIds, ImportSummary, Resolved, Stored
 
 def record_import(
     summary: ImportSummary,
-    units: dict[str, AdministrativeUnit],
+    units: dict[str, list[AdministrativeUnit]],
     resolved: list[Resolved],
     existing: dict[CellIds, Stored],
     to_create: list[bulk.NewValue],
@@ -31,7 +31,7 @@ def record_import(
     import leaves none). `new` holds that province's counts and the periods of the file."""
     if not (summary.imported + summary.updated + summary.deleted):
         return
-    province_of_unit = {u.id: audit.province_of(u.path) for u in units.values()}
+    province_of_unit = {u.id: audit.province_of(u.path) for versions in units.values() for u in versions}
     counts: dict[str, Counter] = defaultdict(Counter)
     if len(set(province_of_unit.values())) == 1:
         counts[next(iter(province_of_unit.values()))].update(

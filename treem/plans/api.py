@@ -106,10 +106,15 @@ class EvaluationView(APIView):
                 status.HTTP_404_NOT_FOUND, f"Không có kế hoạch mã '{plan_code}' trong phạm vi của bạn."
             )
         units = []
-        for code in _codes(request, "orgUnit") or [plan.province.code]:
-            unit = unit_in_scope(scope, code)
-            if unit is None or not geometry.is_within(unit.path, plan.province.path):
-                return not_found_unit(code)
+        # A code names a unit only with a time: the version that existed in the period asked (2023
+        # commune 19900 for 2023, 2025 phường 19900 for 2026). The default is the plan's own province.
+        during = period_dates(period)[1:]
+        province = AdministrativeUnit.objects.version_of(plan.province.code, during=during) or plan.province
+        asked: list[str | None] = list(_codes(request, "orgUnit")) or [None]
+        for code in asked:
+            unit = province if code is None else unit_in_scope(scope, code, during=during)
+            if unit is None or not scope.sees_unit(unit) or not geometry.is_within(unit.path, province.path):
+                return not_found_unit(code or province.code)
             units.append(unit)
         indicators = None
         wanted = _codes(request, "indicator")

@@ -36,7 +36,7 @@ from decimal import Decimal
 from functools import partial
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
 from treem.accounts.policy import EntryScope
 from treem.core.deadlines import today as local_today
@@ -256,10 +256,11 @@ class _Plan:
     def inputs(self, units: list[AdministrativeUnit], counted: dict[Need, Counts]) -> list[ValueInput]:
         """A value per commune valid in the period and combo (0 where nothing was counted)."""
         inputs: list[ValueInput] = []
+        versions = _versions_of(units)
         for code, start, end, element, need, combos in self.cells:
             counts = counted[need]
             for unit in units:
-                if not unit.exists_during(start, end):
+                if not unit.exists_during(start, end) or _superseded(unit, versions, start, end):
                     continue
                 found = counts.get(unit.pk, {})
                 inputs.extend(
@@ -283,13 +284,17 @@ def _unchanged_left_out(
     values unchanged; the engine would resolve and check each one to ignore it (24 s for the country)."""
     if not inputs:
         return inputs
+    # Oldest version of a unit code first: an input names its unit by code, which the engine resolves to
+    # the latest version existing in the period (after the 2025 reform a code is a 2023 and a 2025 unit).
     stored = {
         (element, combo, unit, period): value
         for element, combo, unit, period, value in DataValue.objects.filter(
             unit_id__in=[u.pk for u in units],
             element__code__in={i.element for i in inputs},
             period__code__in={i.period for i in inputs},
-        ).values_list("element__code", "combo__code", "unit__code", "period__code", "value")
+        )
+        .order_by(F("unit__valid_from").asc(nulls_first=True))
+        .values_list("element__code", "combo__code", "unit__code", "period__code", "value")
     }
     changed = [
         item
@@ -331,3 +336,30 @@ def _count(summary: ImportSummary | DerivationReport, report: DerivationReport) 
     report.imported += summary.imported
     report.updated += summary.updated
     report.ignored += summary.ignored
+
+
+def _versions_of(units: list[AdministrativeUnit]) -> dict[str, list[AdministrativeUnit]]:
+    """Every version of the units' codes (a 2025 commune may carry the code of a 2023 one)."""
+    found: dict[str, list[AdministrativeUnit]] = defaultdict(list)
+    codes = sorted({u.code for u in units})
+    for at in range(0, len(codes), 900):  # SQLite limits bound parameters
+        for unit in AdministrativeUnit.objects.filter(code__in=codes[at : at + 900]):
+            found[unit.code].append(unit)
+    return found
+
+
+def _superseded(
+    unit: AdministrativeUnit,
+    versions: dict[str, list[AdministrativeUnit]],
+    start: datetime.date,
+    end: datetime.date,
+) -> bool:
+    """Whether a later version of the unit's code also existed in the period: a figure given by code then
+    goes to that one (`version_of`), so this unit has none of its own (the 2025 annual period)."""
+    since = unit.valid_from or datetime.date.min
+    return any(
+        other.pk != unit.pk
+        and (other.valid_from or datetime.date.min) > since
+        and other.exists_during(start, end)
+        for other in versions.get(unit.code, [])
+    )

@@ -248,7 +248,7 @@ def unserved_counts(scope: Scope, area_path: str, day: datetime.date) -> Unserve
         if below is not None:
             found[below] = found.get(below, 0) + row["n"]
     shown_total = _shown(scope, area_path, total)
-    current = Q(valid_to__isnull=True) | Q(valid_to__gt=day)
+    current = geometry.existing_during_q(day, day)
     # One level down is the tree's next level: districts in 2023, communes from 07/2025, none in a commune.
     listed = list(
         units.filter(geometry.children_q(area_path))

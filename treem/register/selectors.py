@@ -23,6 +23,7 @@ from treem.cases.duplicates import children_for as _children_for
 from treem.cases.models import NAME_INDEX_PURPOSE, AccessAction, Case, Child
 from treem.cases.selectors import cases_for
 from treem.core.crypto import blind_index
+from treem.units import geometry
 from treem.units.models import AdministrativeUnit
 from treem.units.scope import Scope
 
@@ -66,7 +67,11 @@ def register_children(
     if query.strip():
         children = children.filter(name_index=blind_index(query, purpose=NAME_INDEX_PURPOSE))
     if commune_code:
-        children = children.filter(commune__code=commune_code)
+        # The commune of that code on `day` (the list offers those): after the 2025 reform a 2023 commune
+        # may have had the same code.
+        children = children.filter(commune__code=commune_code).filter(
+            geometry.existing_during_q(day, day, prefix="commune__")
+        )
     if group:
         children = children.filter(
             Exists(Circumstance.objects.filter(active_between(day, day), child=OuterRef("pk"), group=group))

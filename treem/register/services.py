@@ -82,7 +82,11 @@ def _dates(
 
 def _commune_for(actor: Any, code: str) -> AdministrativeUnit:
     scope = scope_for(actor)
-    commune = AdministrativeUnit.objects.filter(code=code, level="commune").first()
+    # Today's commune of that code (a child is registered where it lives now; a 2023 commune may have had
+    # the code of a 2025 one).
+    commune = AdministrativeUnit.objects.filter(level="commune").version_of(
+        str(code), on=timezone.localdate()
+    )
     if commune is None or scope.case_path is None or not commune.path.startswith(scope.case_path):
         raise RegisterError(_("Không tìm thấy xã trong phạm vi của bạn."))
     return commune

@@ -31,6 +31,7 @@ from treem.core.uploads import Deadline, NotAnArchive, Oversized, excerpt
 from treem.units.models import AdministrativeUnit
 from treem.units.scope import Scope
 
+from .communes import CommunesByCode
 from .reference import reference
 from .upload_template import COLUMNS, FIRST_ROW, HEADER_ROW, REFERENCE_SHEET, SHEET, Column
 
@@ -90,16 +91,11 @@ class Lookups:
         household = [(str(value), str(label)) for value, label in Household.choices if value]
         self.household = _lookup(household, {"nghèo": "poor", "cận nghèo": "near_poor", "không": ""})
         self.scope = scope
-        self._communes: dict[str, AdministrativeUnit] | None = None
+        self.communes = CommunesByCode()
 
     def commune(self, code: str) -> AdministrativeUnit | None:
-        """The commune of this GSO code (leading zeros optional), whether or not in scope."""
-        if self._communes is None:
-            self._communes = {}
-            for unit in AdministrativeUnit.objects.filter(level="commune"):
-                self._communes[unit.code] = unit
-                self._communes.setdefault(unit.code.lstrip("0"), unit)
-        return self._communes.get(code) or self._communes.get(code.lstrip("0"))
+        """Today's commune of this GSO code (leading zeros optional), whether or not in scope."""
+        return self.communes.current(code)
 
     def in_scope(self, unit: AdministrativeUnit) -> bool:
         path = self.scope.case_path
@@ -239,6 +235,14 @@ class _RowReader:
         if not code:
             return ""
         unit = self.lookups.commune(code)
+        former = self.lookups.communes.former(code) if unit is None else None
+        if former is not None and former.valid_to is not None and self.lookups.in_scope(former):
+            self._fail(
+                COLUMNS["commune"],
+                _("xã %(name)s (%(code)s) không còn tồn tại từ ngày %(day)s; hãy ghi mã xã hiện nay")
+                % {"name": former.name, "code": former.code, "day": f"{former.valid_to:%d/%m/%Y}"},
+            )
+            return ""
         if unit is None:
             self._fail(COLUMNS["commune"], _("không có xã mã '%(code)s'") % {"code": excerpt(code)})
             return ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -76,7 +77,10 @@ DATE_KEYS = ("date_of_birth", "started_on", "ended_on", "support_from", "support
 def _communes(scope: Scope) -> list[AdministrativeUnit]:
     if scope.case_path is None:
         return []
-    units = AdministrativeUnit.objects.filter(level="commune", path__startswith=scope.case_path)
+    # The communes of today: a child is registered where it lives now.
+    units = AdministrativeUnit.objects.valid_on(timezone.localdate()).filter(
+        level="commune", path__startswith=scope.case_path
+    )
     return list(units.select_related("parent").order_by("path"))
 
 

@@ -28,7 +28,7 @@ from treem.cases.selectors import SUPPRESSED, small_count_threshold
 from treem.core.formatting import format_count, format_number
 from treem.units import geometry
 from treem.units.models import AdministrativeUnit
-from treem.units.scope import Scope
+from treem.units.scope import Scope, last_version
 
 from .benefits import age_on, base_on, benefit_rules, format_money
 from .eligibility import unserved_children, unserved_counts
@@ -64,11 +64,15 @@ def _area(request: HttpRequest, scope: Scope) -> AdministrativeUnit:
     unit missing or outside (the same page)."""
     assert scope.case_path is not None
     code = request.GET.get("dv", "")
+    within = AdministrativeUnit.objects.filter(path__startswith=scope.case_path)
     if not isinstance(code, str) or not code.strip():
-        code = geometry.path_codes(scope.case_path)[-1]
-    code = code.strip()[:CODE_MAX_LENGTH]
-    unit = AdministrativeUnit.objects.filter(code=code).first()
-    if unit is None or not geometry.is_within(unit.path, scope.case_path):
+        unit = within.filter(path=scope.case_path).first()
+    else:
+        # Today's unit of that code under the case path (or, for a code no longer in use, its last one):
+        # after the 2025 reform a 2023 commune may share a 2025 commune's code.
+        code = code.strip()[:CODE_MAX_LENGTH].replace("\x00", "")
+        unit = within.version_of(code, on=timezone.localdate()) or last_version(within, code)
+    if unit is None:
         raise Http404(NOT_FOUND)
     return unit
 

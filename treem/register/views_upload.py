@@ -108,7 +108,12 @@ def _row_view(row: dict[str, Any], communes: dict[str, AdministrativeUnit]) -> d
 
 def _preview_context(request: HttpRequest, scope: Scope, staged: StagedImport) -> dict[str, Any]:
     rows = unseal(staged.payload)
-    communes = {u.code: u for u in AdministrativeUnit.objects.filter(code__in={r["commune"] for r in rows})}
+    # The rows name today's communes (upload.Lookups): the version of each code valid today.
+    today = timezone.localdate()
+    communes = {
+        u.code: u
+        for u in AdministrativeUnit.objects.valid_on(today).filter(code__in={r["commune"] for r in rows})
+    }
     duplicates = duplicate_rows(rows)
     shown_duplicates = duplicates[:MAX_SHOWN]
     wanted = {pk for row in shown_duplicates for pk in row.get("matches") or []}

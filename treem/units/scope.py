@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from . import geometry
 from .models import AdministrativeUnit, Agency, UnitQuerySet
@@ -127,14 +127,33 @@ class Scope:
 def unit_in_scope(
     scope: Scope, code: str, *, during: tuple[datetime.date, datetime.date] | None = None
 ) -> AdministrativeUnit | None:
-    """The unit with this GSO code if the scope sees it (and, given `during`, it existed then); else
-    None, whether it does not exist or lies outside the scope."""
-    if not isinstance(code, str) or not code:
+    """The version of the unit with this GSO code that existed `during` (the later one when two did, as
+    `version_of`), if the scope sees it; else None, whether it does not exist, did not exist then or lies
+    outside the scope. Without `during`: the version valid today, or for a code no longer in use its last
+    version (a 2023 district's pages stay reachable). A code alone does not name a unit after the 2025
+    reform: callers that hold a period pass it."""
+    if not isinstance(code, str) or not code or "\x00" in code:
         return None
-    units = scope.units().filter(code=code)
+    units = scope.units()
     if during is not None:
-        units = units.existing_during(*during)
-    return units.first()
+        return units.version_of(code, during=during)
+    return units.version_of(code, on=datetime.date.today()) or last_version(units, code)
+
+
+def last_version(units: UnitQuerySet, code: str) -> AdministrativeUnit | None:
+    """The version of a code that ended last (one still in use first)."""
+    return (
+        units.filter(code=code)
+        .order_by(F("valid_to").desc(nulls_first=True), F("valid_from").desc(nulls_last=True))
+        .first()
+    )
+
+
+def unit_by_path(scope: Scope, path: str) -> AdministrativeUnit | None:
+    """The unit at this path if the scope sees it (a path, unlike a code, names one unit)."""
+    if not isinstance(path, str) or not path or "\x00" in path:
+        return None
+    return scope.units().filter(path=path).first()
 
 
 def agency_in_scope(scope: Scope, code: str) -> Agency | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -17,13 +18,15 @@ class UnitNode:
     children: list[UnitNode] = field(default_factory=list)
 
 
-def unit_tree(scope: Scope, query: str = "") -> list[UnitNode]:
-    """The visible units as a forest (roots first); with a query, matching units and their ancestors."""
-    units = scope.units().select_related("parent")
+def unit_tree(scope: Scope, query: str = "", on: datetime.date | None = None) -> list[UnitNode]:
+    """The visible units that existed on `on` (today) as a forest (roots first); with a query, matching
+    units and their ancestors. One day, one tree: the 2023 tree has districts, the 2025 one none, and a
+    code may name a unit of each."""
+    units = scope.units().valid_on(on or datetime.date.today()).select_related("parent")
     if query:
         matches = units.filter(Q(name__icontains=query) | Q(code=query))
-        ancestor_codes = {code for m in matches for code in geometry.path_codes(m.path)}
-        units = units.filter(code__in=ancestor_codes)
+        wanted = {path for m in matches for path in [*geometry.ancestor_paths(m.path), m.path]}
+        units = units.filter(path__in=wanted)
     nodes = {u.pk: UnitNode(u) for u in units}
     roots: list[UnitNode] = []
     for node in nodes.values():

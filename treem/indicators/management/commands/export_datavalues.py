@@ -1,7 +1,12 @@
+import datetime
+
 from django.core.management.base import BaseCommand, CommandError
 
+from treem.core.periods import PeriodError, parse_period
 from treem.indicators import dhis2
+from treem.indicators.periods import span_of
 from treem.units.models import AdministrativeUnit
+from treem.units.scope import Scope, unit_in_scope
 
 
 class Command(BaseCommand):
@@ -16,9 +21,23 @@ class Command(BaseCommand):
     def handle(self, *args, format, period, unit, element, **options):
         path = None
         if unit:
-            found = AdministrativeUnit.objects.filter(code=unit).first()
-            if found is None:
-                raise CommandError(f"Không có đơn vị hành chính mã '{unit}'.")
-            path = found.path
+            path = self._unit(unit, period).path
         rows = dhis2.values_for_export(period, path, element)
         self.stdout.write(dhis2.write_csv(rows) if format == "csv" else dhis2.write_json(rows), ending="")
+
+    def _unit(self, code: str, periods: list[str] | None) -> AdministrativeUnit:
+        """The version of the code that existed in the periods asked (without periods: today's, or the
+        last one): after the 2025 reform one code is a 2023 and a 2025 unit."""
+        during: tuple[datetime.date, datetime.date] | None = None
+        if periods:
+            try:
+                for code_asked in periods:
+                    parse_period(code_asked)
+            except PeriodError as exc:
+                raise CommandError(str(exc)) from exc
+            during = span_of(periods)
+        found = unit_in_scope(Scope(all_provinces=True), code, during=during)
+        if found is None:
+            where = " trong các kỳ đã chọn" if periods else ""
+            raise CommandError(f"Không có đơn vị hành chính mã '{code}'{where}.")
+        return found

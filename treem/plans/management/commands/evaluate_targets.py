@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from treem.core.periods import PeriodError, parse_period
+from treem.core.periods import PeriodError, parse_period, period_dates
 from treem.plans.evaluation import evaluate
 from treem.plans.models import Plan
 from treem.units.models import AdministrativeUnit
@@ -27,13 +27,25 @@ class Command(BaseCommand):
             parse_period(period)
         except PeriodError as exc:
             raise CommandError(str(exc)) from exc
-        codes = unit or [plan_obj.province.code]
-        units = list(AdministrativeUnit.objects.filter(code__in=codes))
-        missing = set(codes) - {u.code for u in units}
-        if missing:
-            raise CommandError(f"Không có đơn vị hành chính mã: {', '.join(sorted(missing))}.")
-        units.sort(key=lambda u: codes.index(u.code))
+        units = self._units(unit, period) if unit else [self._province(plan_obj, period)]
         # Exact figures, small counts from children's records included: the command is run by an operator
         # on the server, who reads the database anyway. Outputs for users hide them (indicators.disclosure).
         results = [e.as_dict() for e in evaluate(plan_obj, period, units)]
         self.stdout.write(json.dumps(results, ensure_ascii=False, indent=2))
+
+    def _province(self, plan: Plan, period: str) -> AdministrativeUnit:
+        """The version of the plan's province that existed in the period (the plan's own row if none)."""
+        _kind, start, end = period_dates(period)
+        return AdministrativeUnit.objects.version_of(plan.province.code, during=(start, end)) or plan.province
+
+    def _units(self, codes: list[str], period: str) -> list[AdministrativeUnit]:
+        """The version of each code that existed in the period (a code is a 2023 and a 2025 unit)."""
+        _kind, start, end = period_dates(period)
+        found = {code: AdministrativeUnit.objects.version_of(code, during=(start, end)) for code in codes}
+        missing = sorted(code for code, got in found.items() if got is None)
+        if missing:
+            raise CommandError(
+                f"Không có đơn vị hành chính mã: {', '.join(missing)}. (Mã được tra trong các đơn vị tồn tại "
+                f"trong kỳ {period}.)"
+            )
+        return [unit for unit in found.values() if unit is not None]
