@@ -27,6 +27,7 @@ class AuditAction(models.TextChoices):
     COMPLETION_MARK = "completion_mark", _("Xác nhận hoàn thành số liệu")
     COMPLETION_UNMARK = "completion_unmark", _("Bỏ xác nhận hoàn thành số liệu")
     PLAN_LOAD = "plan_load", _("Nạp kế hoạch")
+    PLAN_ISSUE = "plan_issue", _("Ban hành kế hoạch")
     USER_ACCESS_CHANGE = "user_access_change", _("Đổi vai trò, phạm vi người dùng")
     LOGIN = "login", _("Đăng nhập")
     LOGOUT = "logout", _("Đăng xuất")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import itertools
 
 from django.db import transaction
@@ -10,6 +11,7 @@ from treem.accounts.models import User
 from treem.core import audit
 from treem.core.models import AuditAction
 from treem.units.models import AdministrativeUnit, Agency
+from treem.units.successions import successor_on
 
 from .models import DEFAULT_COMBO, Category, CategoryOptionCombo, Completion, DataElement, ValidationRule
 from .periods import get_period
@@ -48,12 +50,26 @@ def combos_for(categories: list[Category]) -> list[CategoryOptionCombo]:
 
 
 @transaction.atomic
-def load_data_elements(rows: list[dict], agencies: dict[str, Agency]) -> list[DataElement]:
-    """Create or update data elements from a plan file's `data_elements` (already validated)."""
+def load_data_elements(
+    rows: list[dict], agencies: dict[str, Agency], *, on: datetime.date | None = None
+) -> list[DataElement]:
+    """Create or update data elements from a plan file's `data_elements` (already validated).
+
+    Elements are shared by every plan. A plan of a later year names as supplier the body that took the
+    duty over (the Department of Health for the Department of Labour's figures in 2026): when the named
+    supplier is the successor on `on` of the element's stored one, the stored supplier stays, so loading
+    the later plan does not rewrite who supplied the earlier plan's figures (units.successions answers
+    who supplies them in a given year)."""
     categories = {c.code: c for c in Category.objects.prefetch_related("options")}
+    stored = {e.code: e.supplier for e in DataElement.objects.select_related("supplier")}
     elements = []
     for row in rows:
-        supplier = row["supplier"]["code"] if isinstance(row["supplier"], dict) else row["supplier"]
+        code = row["supplier"]["code"] if isinstance(row["supplier"], dict) else row["supplier"]
+        supplier = agencies[code]
+        previous = stored.get(row["code"])
+        if on is not None and previous is not None and previous != supplier:
+            if successor_on(previous, on) == supplier:
+                supplier = previous
         element, _ = DataElement.objects.update_or_create(
             code=row["code"],
             defaults={
@@ -61,7 +77,7 @@ def load_data_elements(rows: list[dict], agencies: dict[str, Agency]) -> list[Da
                 "value_type": row.get("value_type", "integer"),
                 "aggregation": row.get("aggregation", "sum"),
                 "collection_level": row.get("collection_level", "commune"),
-                "supplier": agencies[supplier],
+                "supplier": supplier,
                 "derived_rule": (row.get("derived") or {}).get("rule", ""),
                 "derived_params": (row.get("derived") or {}).get("params") or {},
                 "derived_since": (row.get("derived") or {}).get("since"),

@@ -1,13 +1,31 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import FundingSource, Indicator, LegalBasis, Milestone, Plan, Solution, Target, Task
+from .services import PlanIssueError, do_issue_plan
 
 
 @admin.register(Plan)
 class PlanAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "year", "title", "owner"]
+    list_display = ["code", "year", "title", "owner", "status", "source", "issued_at"]
+    list_filter = ["status", "year"]
     search_fields = ["code", "title"]
+    # Status and source come from the plan file, copy_plan and issuing, each with its checks.
+    readonly_fields = ["status", "source", "issued_at"]
+    actions = ["issue"]
+
+    @admin.action(description=_("Ban hành các dự thảo đã chọn"))
+    def issue(self, request: HttpRequest, queryset: QuerySet[Plan]) -> None:
+        for plan in queryset:
+            try:
+                do_issue_plan(plan, request.user)  # type: ignore[arg-type]
+            except PlanIssueError as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+            else:
+                self.message_user(request, _("Đã ban hành kế hoạch %(code)s.") % {"code": plan.code})
 
 
 class PlanItemAdmin(SimpleHistoryAdmin):

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+import yaml
+
 from treem.indicators.models import DataElement
 from treem.plans.metadata import declared_elements, plan_rules
 from treem.units.models import Agency
+from treem.units.successions import successor_on
 
 from .models import Plan
 
@@ -22,6 +26,36 @@ def _agencies(agencies: Iterable[Agency]) -> list[dict | None]:
     return [_agency(a) for a in sorted(agencies, key=lambda a: a.code)]
 
 
+# The header's keys in the plan file's order (docs/plan-file.md). JSON kept by PostgreSQL (jsonb) comes back
+# with its keys reordered, so the export puts them in one order whatever the database: the same plan
+# gives the same file.
+DOCUMENT_KEYS = ("type", "number", "date", "issuer", "place", "signer", "recipients", "draft_note")
+SIGNER_KEYS = ("name", "title", "capacity")
+
+
+def _in_order(mapping: dict, keys: tuple[str, ...]) -> dict:
+    return {
+        **{k: mapping[k] for k in keys if k in mapping},
+        **_sorted_keys({k: v for k, v in mapping.items() if k not in keys}),
+    }
+
+
+def _document(document: dict) -> dict:
+    ordered = _in_order(document, DOCUMENT_KEYS)
+    if isinstance(ordered.get("signer"), dict):
+        ordered["signer"] = _in_order(ordered["signer"], SIGNER_KEYS)
+    return ordered
+
+
+def _sorted_keys(value: Any) -> Any:
+    """JSON with every mapping's keys sorted, lists kept in their order."""
+    if isinstance(value, dict):
+        return {k: _sorted_keys(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted_keys(v) for v in value]
+    return value
+
+
 def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
@@ -29,13 +63,16 @@ def _number(value: Decimal) -> int | float:
 def export_plan(plan: Plan) -> dict:
     indicators = plan.indicators.filter(is_active=True).select_related("supplier", "target")
     elements = list(declared_elements(plan))
+    year_start = datetime.date(plan.year, 1, 1)
     return {
         "code": plan.code,
+        "status": plan.status,
+        "source": plan.source.code if plan.source else None,
         "year": plan.year,
         "province": plan.province.code,
         "owner": _agency(plan.owner),
         "title": plan.title,
-        "document": plan.document,
+        "document": _document(plan.document),
         "preamble": plan.preamble,
         "legal_bases": [
             {
@@ -54,7 +91,8 @@ def export_plan(plan: Plan) -> dict:
                 "value_type": e.value_type,
                 "aggregation": e.aggregation,
                 "collection_level": e.collection_level,
-                "supplier": _agency(e.supplier),
+                # Who supplies it in the plan's year (a later plan names the body that took the duty over).
+                "supplier": _agency(successor_on(e.supplier, year_start) or e.supplier),
                 "categories": [c.code for c in e.categories.all()],
                 **_derived(e),
             }
@@ -76,7 +114,7 @@ def export_plan(plan: Plan) -> dict:
                         "direction": i.direction,
                         "threshold": _number(i.threshold),
                         "unit": i.unit,
-                        "disaggregation": i.disaggregation,
+                        "disaggregation": _sorted_keys(i.disaggregation),
                         "supplier": _agency(i.supplier),
                         "numerator": i.numerator,
                         "denominator": i.denominator,
@@ -133,5 +171,18 @@ def _derived(element: DataElement) -> dict[str, Any]:
         return {}
     derived: dict[str, Any] = {"rule": element.derived_rule, "since": element.derived_since.isoformat()}
     if element.derived_params:
-        derived["params"] = element.derived_params
+        derived["params"] = _sorted_keys(element.derived_params)
     return {"derived": derived}
+
+
+class _PlanDumper(yaml.SafeDumper):
+    """Block style with lists indented under their key, as the hand-written plan files are."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def plan_yaml(data: dict) -> str:
+    """A plan's data as a plan file: the same text for the same data, so a file written by copy_plan and
+    the plan's export after loading it compare equal."""
+    return yaml.dump(data, Dumper=_PlanDumper, allow_unicode=True, sort_keys=False, width=110)

@@ -11,6 +11,7 @@ TEXT = {"type": "string", "minLength": 1}
 DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 NULLABLE_DATE = {"oneOf": [DATE, {"type": "null"}]}
 PERIOD = {"oneOf": [{"type": "string", "pattern": r"^\d{4}(S[12]|Q[1-4]|0[1-9]|1[0-2])?$"}, {"type": "null"}]}
+PLAN_CODE = {"type": "string", "pattern": r"^[a-z0-9][a-z0-9\-]*$", "maxLength": 40}
 NUMBERED_TEXT = {
     "type": "array",
     "items": {
@@ -40,7 +41,11 @@ PLAN_SCHEMA = {
         "milestones",
     ],
     "properties": {
-        "code": {"type": "string", "pattern": r"^[a-z0-9][a-z0-9\-]*$"},
+        "code": PLAN_CODE,
+        # A draft (made by copy_plan or edited in the browser) until it is issued; a file without it is
+        # an issued plan. `source`: the plan it was drafted from (must already be loaded).
+        "status": {"enum": ["draft", "issued"]},
+        "source": {"oneOf": [PLAN_CODE, {"type": "null"}]},
         "year": {"type": "integer", "minimum": 2000, "maximum": 2100},
         "province": {"type": "string", "pattern": r"^\d{2}$"},
         "owner": AGENCY_REF,
@@ -56,6 +61,8 @@ PLAN_SCHEMA = {
                 "place": {"type": ["string", "null"]},
                 "signer": {"type": "object"},
                 "recipients": {"type": "array", "items": {"type": "string"}},
+                # Only a draft carries it: who made the text and that it is not an official document.
+                "draft_note": {"type": ["string", "null"]},
             },
         },
         "preamble": {"type": ["string", "null"]},

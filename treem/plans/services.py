@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from treem.accounts.models import User
 from treem.core import audit
@@ -18,11 +19,20 @@ from treem.core.models import AuditAction
 from treem.core.schema_messages import schema_errors
 from treem.core.yamlfile import format_path, line_of, read_mapping_file
 from treem.indicators import services as indicator_services
-from treem.indicators.derived import known_rules
-from treem.indicators.expressions import ExpressionError, parse
-from treem.units.models import AdministrativeUnit, Agency
+from treem.units.models import Agency
 
-from .models import FundingSource, Indicator, LegalBasis, Milestone, Plan, Solution, Target, Task
+from .models import (
+    FundingSource,
+    Indicator,
+    LegalBasis,
+    Milestone,
+    Plan,
+    PlanStatus,
+    Solution,
+    Target,
+    Task,
+)
+from .plan_checks import content_errors, plan_province, ref_code
 from .plan_schema import PLAN_SCHEMA
 from .signals import plan_loaded
 
@@ -37,108 +47,31 @@ class PlanLoadResult:
     retired: Counter = field(default_factory=Counter)
 
 
-def ref_code(ref: Any) -> str | None:
-    """An agency reference is a code or {code, name} (the shape export_plan writes)."""
-    if ref is None:
-        return None
-    return ref["code"] if isinstance(ref, dict) else str(ref)
-
-
 def read_plan_file(path: Path) -> dict:
     """Parse and check a plan file; raise InputErrors with every problem (path, line, what is wrong)."""
-    name = path.name
     data, lines = read_mapping_file(path, "kế hoạch")
-    errors = schema_errors(data, PLAN_SCHEMA, lines, name)
+    return check_plan_data(data, name=path.name, lines=lines)
+
+
+def check_plan_data(data: dict, *, name: str, lines: dict | None = None, only_drafts: bool = False) -> dict:
+    """Check a plan's data (a file's, or the exported dict the browser editor changed) against the schema
+    and the database; raise InputErrors with every problem, each naming the path (and the line, given
+    the file's `lines`). `only_drafts`: an issued plan of the same code may not be changed at all."""
+    errors = schema_errors(data, PLAN_SCHEMA, lines or {}, name)
+    if lines is None:
+        # Data edited in memory has no lines: the schema's messages say "dòng 0", which means nothing.
+        errors = [message.replace(", dòng 0,", ",", 1) for message in errors]
     if not errors:
-        errors = _content_errors(data, lines, name)
+
+        def err(path: tuple, message: str) -> None:
+            line = line_of(lines, path) if lines else None
+            where = f", dòng {line}" if line else ""
+            errors.append(f"{name}{where}, {format_path(path)}: {message}.")
+
+        content_errors(data, err, only_drafts=only_drafts)
     if errors:
         raise InputErrors(errors)
     return data
-
-
-def _content_errors(data: dict, lines: dict, name: str) -> list[str]:
-    """Checks the schema cannot express: references, unique codes, expressions."""
-    errors: list[str] = []
-
-    def err(path: tuple, message: str) -> None:
-        errors.append(f"{name}, dòng {line_of(lines, path)}, {format_path(path)}: {message}.")
-
-    if not AdministrativeUnit.objects.filter(code=data["province"], parent__isnull=True).exists():
-        err(("province",), f"chưa có tỉnh mã '{data['province']}' (chạy load_units trước)")
-    agencies = set(Agency.objects.values_list("code", flat=True))
-
-    def check_agency(path: tuple, ref: Any) -> None:
-        if ref is not None and ref_code(ref) not in agencies:
-            err(path, f"không có cơ quan mã '{ref_code(ref)}' (xem data/agencies/)")
-
-    check_agency(("owner",), data["owner"])
-    elements = {e["code"]: e for e in data["data_elements"]}
-    known_elements = set(elements) | indicator_services.existing_element_codes()
-    for i, element in enumerate(data["data_elements"]):
-        check_agency(("data_elements", i, "supplier"), element["supplier"])
-        for j, category in enumerate(element.get("categories") or []):
-            if category not in indicator_services.category_codes():
-                err(("data_elements", i, "categories", j), f"không có phân tổ '{category}'")
-        rule = (element.get("derived") or {}).get("rule")
-        if rule is not None and rule not in known_rules():
-            known = ", ".join(sorted(known_rules())) or "—"
-            err(
-                ("data_elements", i, "derived", "rule"),
-                f"không có quy tắc tính tự động '{rule}' (có: {known})",
-            )
-    combos = indicator_services.combo_codes()
-    for kind, items in (
-        ("data_elements", data["data_elements"]),
-        ("targets", data["targets"]),
-        ("tasks", data["tasks"]),
-        ("milestones", data["milestones"]),
-    ):
-        for code, count in Counter(item["code"] for item in items).items():
-            if count > 1:
-                err((kind,), f"mã '{code}' bị lặp {count} lần")
-    indicator_codes: Counter[str] = Counter()
-    for t, target in enumerate(data["targets"]):
-        for i, indicator in enumerate(target["indicators"]):
-            path = ("targets", t, "indicators", i)
-            indicator_codes[indicator["code"]] += 1
-            check_agency(path + ("supplier",), indicator["supplier"])
-            for part in ("numerator", "denominator"):
-                try:
-                    terms = parse(indicator[part])
-                except ExpressionError as exc:
-                    err(path + (part,), str(exc))
-                    continue
-                for term in terms:
-                    if term.element not in known_elements:
-                        err(path + (part,), f"không có chỉ số dữ liệu '{term.element}' trong data_elements")
-                    elif term.combo and term.combo not in combos:
-                        err(path + (part,), f"không có nhóm phân tổ '{term.combo}'")
-    for i, rule in enumerate(data.get("validation_rules") or []):
-        for part in ("left", "right"):
-            try:
-                terms = parse(rule[part])
-            except ExpressionError as exc:
-                err(("validation_rules", i, part), str(exc))
-                continue
-            for term in terms:
-                if term.element not in known_elements:
-                    err(
-                        ("validation_rules", i, part),
-                        f"không có chỉ số dữ liệu '{term.element}' trong data_elements",
-                    )
-    for code, count in indicator_codes.items():
-        if count > 1:
-            err(("targets",), f"mã chỉ tiêu '{code}' bị lặp {count} lần")
-    for i, task in enumerate(data["tasks"]):
-        check_agency(("tasks", i, "agency"), task["agency"])
-        for j, ref in enumerate(task.get("cooperating") or []):
-            check_agency(("tasks", i, "cooperating", j), ref)
-    for i, milestone in enumerate(data["milestones"]):
-        for key in ("reporters", "recipients"):
-            for j, ref in enumerate(milestone[key]):
-                check_agency(("milestones", i, key, j), ref)
-        check_agency(("milestones", i, "via"), milestone.get("via"))
-    return errors
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -176,7 +109,19 @@ def load_plan(path: Path, *, actor: User | None = None) -> PlanLoadResult:
     """Load or update a plan from its file. Nothing is written unless the whole file is valid.
 
     A load that succeeds is recorded in the audit log (`actor`: who loaded it; None from the command)."""
-    data = read_plan_file(path)
+    return _store(read_plan_file(path), actor)
+
+
+@transaction.atomic
+def load_plan_data(data: dict, *, actor: User | None = None, only_drafts: bool = False) -> PlanLoadResult:
+    """Load or update a plan from its data in memory (the exported dict, edited), with load_plan's checks
+    and messages; nothing is written unless the whole of it is valid. `only_drafts`: see check_plan_data."""
+    check_plan_data(data, name=f"kế hoạch {data.get('code') or '?'}", only_drafts=only_drafts)
+    return _store(data, actor)
+
+
+def _store(data: dict, actor: User | None) -> PlanLoadResult:
+    """Write checked plan data."""
     agencies = {a.code: a for a in Agency.objects.all()}
 
     def agency(ref: Any) -> Agency | None:
@@ -188,10 +133,14 @@ def load_plan(path: Path, *, actor: User | None = None) -> PlanLoadResult:
         return cast(list[Agency], [agency(ref) for ref in refs])
 
     plan = Plan.objects.filter(code=data["code"]).first() or Plan(code=data["code"])
+    status = data.get("status") or PlanStatus.ISSUED
+    source_code = data.get("source")
     header = {
         "year": data["year"],
         "title": data["title"],
-        "province": AdministrativeUnit.objects.get(code=data["province"]),
+        "province": plan_province(data["province"], data["year"]),
+        "status": status,
+        "source": Plan.objects.get(code=source_code) if source_code else None,
         "owner": agency(data["owner"]),
         "document": data["document"],
         "preamble": data.get("preamble") or "",
@@ -203,8 +152,12 @@ def load_plan(path: Path, *, actor: User | None = None) -> PlanLoadResult:
         (result.updated if plan.pk else result.created)["plan"] += 1
         for name, value in header.items():
             setattr(plan, name, value)
+        if status == PlanStatus.ISSUED and plan.issued_at is None:
+            plan.issued_at = timezone.now()
         plan.save()
-    indicator_services.load_data_elements(data["data_elements"], agencies)
+    indicator_services.load_data_elements(
+        data["data_elements"], agencies, on=datetime.date(data["year"], 1, 1)
+    )
     indicator_services.load_validation_rules(data.get("validation_rules") or [])
 
     _sync(
@@ -318,3 +271,33 @@ def _record_load(result: PlanLoadResult, actor: User | None) -> None:
             f"{totals['updated']} cập nhật, {totals['retired']} ngừng dùng"
         ),
     )
+
+
+class PlanIssueError(Exception):
+    """Why a plan cannot be issued (Vietnamese, for the user)."""
+
+
+@transaction.atomic
+def do_issue_plan(plan: Plan, actor: User | None = None) -> Plan:
+    """Issue a draft: from now on it is the plan in force, frozen for the browser editor. The draft note
+    ("not an official document") goes; the audit log records who issued it."""
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    if not locked.is_draft:
+        raise PlanIssueError(f"Kế hoạch {locked.code} đã được ban hành trước đó.")
+    document = {key: value for key, value in locked.document.items() if key != "draft_note"}
+    locked.status = PlanStatus.ISSUED
+    locked.issued_at = timezone.now()
+    locked.document = document
+    locked.save(update_fields=["status", "issued_at", "document", "loaded_at"])
+    audit.record_event(
+        AuditAction.PLAN_ISSUE,
+        actor=actor,
+        object_kind="plan",
+        object_id=locked.code,
+        province_code=locked.province.code,
+        old={"status": PlanStatus.DRAFT},
+        new={"status": PlanStatus.ISSUED},
+        summary=f"Ban hành kế hoạch {locked.code}",
+    )
+    plan.refresh_from_db()
+    return locked

@@ -97,6 +97,11 @@ def test_export_loads_back_to_the_same_plan(plan, tmp_path):
     path.write_text(json.dumps(copy, ensure_ascii=False), encoding="utf-8")
     load_plan(path)
     assert export("tth-2023-copy") == copy
+    assert (copy["status"], copy["source"]) == ("issued", None)
+    draft = dict(first, code="tth-2023-draft", status="draft", source="tth-2023")
+    path.write_text(json.dumps(draft, ensure_ascii=False), encoding="utf-8")
+    load_plan(path)
+    assert export("tth-2023-draft") == draft
 
 
 def test_export_keeps_what_a_reload_needs_of_each_data_element(plan):

@@ -21,4 +21,5 @@ class Command(LoaderCommand):
             total = sum(counter.values())
             if total:
                 parts.append(f"{total} {label}")
-        self.stdout.write(f"Kế hoạch {result.plan.code}: {', '.join(parts) or 'không thay đổi'}.")
+        status = result.plan.get_status_display()
+        self.stdout.write(f"Kế hoạch {result.plan.code} ({status}): {', '.join(parts) or 'không thay đổi'}.")
