@@ -178,33 +178,47 @@ def evaluate(
             numerator, num_reported = term_total(num_terms, unit, elements, sums, periods)
             denominator, den_reported = term_total(den_terms, unit, elements, sums, periods)
             reported = min(num_reported, den_reported)
-            value = None
-            scaled = False
-            if numerator is not None and denominator:
-                value = numerator / denominator * ind.factor
-                if ind.annualized and progress:
-                    value, scaled = annualize(value, period), True
-            achieved = compare(value, ind.direction, ind.threshold) if value is not None else None
-            if value is None:
-                status = Status.NO_DATA
-            elif reported < expected_count:
-                status = Status.PARTIAL
-            else:
-                status = Status.judged(bool(achieved), progress)
-            results.append(
-                Evaluation(
-                    ind,
-                    unit,
-                    period.code,
-                    numerator,
-                    denominator,
-                    value,
-                    reported,
-                    expected_count,
-                    status,
-                    achieved,
-                    progress,
-                    scaled,
-                )
-            )
+            results.append(judged(ind, unit, period, numerator, denominator, reported, expected_count))
     return results
+
+
+def judged(
+    indicator: Indicator,
+    unit: AdministrativeUnit,
+    period: Period,
+    numerator: Decimal | None,
+    denominator: Decimal | None,
+    reported: int,
+    expected: int,
+) -> Evaluation:
+    """An indicator's value and status for a unit from the sums of its numerator and denominator and how many
+    units reported of those expected: the one place the rules of judging live (evaluate() and the sums
+    across the 2025 reform in plans.lineage both call it)."""
+    progress = is_progress(period)
+    value = None
+    scaled = False
+    if numerator is not None and denominator:
+        value = numerator / denominator * indicator.factor
+        if indicator.annualized and progress:
+            value, scaled = annualize(value, period), True
+    achieved = compare(value, indicator.direction, indicator.threshold) if value is not None else None
+    if value is None:
+        status = Status.NO_DATA
+    elif reported < expected:
+        status = Status.PARTIAL
+    else:
+        status = Status.judged(bool(achieved), progress)
+    return Evaluation(
+        indicator,
+        unit,
+        period.code,
+        numerator,
+        denominator,
+        value,
+        reported,
+        expected,
+        status,
+        achieved,
+        progress,
+        scaled,
+    )

@@ -34,7 +34,7 @@ from treem.core.periods import period_dates
 from treem.indicators.models import Period
 from treem.units.models import AdministrativeUnit, UnitSuccession
 
-from .evaluation import Evaluation, Status, annualize, compare, evaluate, is_progress
+from .evaluation import Evaluation, Status, evaluate, is_progress, judged
 from .models import Indicator, Plan
 
 
@@ -199,30 +199,4 @@ def combined(
     reported = sum(ev.reported_units for ev in applicable)
     expected = sum(ev.expected_units for ev in applicable)
     # judged as evaluate() judges a district from its communes' sums
-    value = None
-    scaled = False
-    if numerator is not None and denominator:
-        value = numerator / denominator * indicator.factor
-        if indicator.annualized and progress:
-            value, scaled = annualize(value, period), True
-    achieved = compare(value, indicator.direction, indicator.threshold) if value is not None else None
-    if value is None:
-        status = Status.NO_DATA
-    elif reported < expected:
-        status = Status.PARTIAL
-    else:
-        status = Status.judged(bool(achieved), progress)
-    return Evaluation(
-        indicator,
-        unit,
-        period.code,
-        numerator,
-        denominator,
-        value,
-        reported,
-        expected,
-        status,
-        achieved,
-        progress,
-        scaled,
-    )
+    return judged(indicator, unit, period, numerator, denominator, reported, expected)
