@@ -152,7 +152,9 @@ def entry(request, agency: str, period: str, unit: str):
     try:
         page = _entry_page(scope_of(request), agency, period, unit)
     except Http404:
-        reason = _absent_in_period(scope_of(request), period, unit)
+        # A reason is given only for the scope's own agency: a missing one is the same 404 in every period.
+        known_agency = selectors.entry_agencies(scope_of(request)).filter(code=agency).exists()
+        reason = _absent_in_period(scope_of(request), period, unit) if known_agency else None
         if reason is None:
             raise
         messages.error(request, reason)

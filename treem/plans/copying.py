@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 
@@ -27,12 +27,16 @@ from .changes import AGENCY_FIELDS, PlanChange, data_changes, shift_plan_year
 from .exporter import export_plan
 from .models import Plan, PlanStatus
 from .plan_checks import levels_during, plan_province, ref_code
+from .plan_schema import PLAN_SCHEMA
 from .services import PlanLoadResult, check_plan_data, load_plan_data
 
 # A body split between several successors (the Department of Labour in 2025: child protection to Health,
 # labour to Home Affairs): treem's plans are child protection plans, so the succession whose duty is
 # about children is the one their references follow.
 CHILD_DUTY_WORDS = ("trẻ em",)
+# The years a plan file may have: checked before the dates are moved, which would fail past year 9999.
+_YEAR_SCHEMA = cast(dict[str, dict[str, int]], PLAN_SCHEMA["properties"])["year"]
+YEAR_RANGE = (_YEAR_SCHEMA["minimum"], _YEAR_SCHEMA["maximum"])
 # Levels figures can be collected at (DataElement.collection_level), from the top.
 AGENCY_LISTS = {"cooperating", "reporters", "recipients"}
 COLLECTION_LEVELS = sorted((UnitLevel.DISTRICT, UnitLevel.COMMUNE), key=lambda level: LEVEL_RANK[level])
@@ -65,7 +69,9 @@ def copy_plan(source: Plan, *, code: str, year: int, actor: User | None = None) 
     errors: list[str] = []
     if Plan.objects.filter(code=code).exists():
         errors.append(f"Đã có kế hoạch mã '{code}'; chọn mã khác cho bản dự thảo.")
-    if year <= source.year:
+    if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+        errors.append(f"Năm của bản dự thảo ({year}) phải từ {YEAR_RANGE[0]} đến {YEAR_RANGE[1]}.")
+    elif year <= source.year:
         # Successions only run forward: a copy to an earlier year (or the same) would keep bodies that did
         # not exist then. A revision of the same year is an edit of the plan, not a copy.
         errors.append(

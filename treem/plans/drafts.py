@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -40,6 +41,9 @@ Edit = Callable[[dict], None]
 # in the database instead of being refused with a message.
 THRESHOLD_MAX = Decimal("999999999")
 THRESHOLD_DECIMALS = 3
+# What a threshold may be typed as: ASCII digits only (no Arabic-Indic or mathematical digits, no "1_000"
+# that Decimal would read), one decimal mark.
+THRESHOLD_PATTERN = re.compile(r"-?[0-9]+(?:[.,](?P<decimals>[0-9]+))?")
 
 
 class PlanFrozen(Exception):
@@ -89,20 +93,35 @@ def bodies_for(plan: Plan) -> QuerySet[Agency]:
 
 
 def threshold_value(text: str) -> Any:
-    """The number typed (a comma or a dot as the decimal mark). Text that is no number is passed on as
-    typed, so the plan file's check refuses it with load_plan's message."""
+    """The number typed: ASCII digits, a comma or a dot as the decimal mark (a minus only so that a
+    negative number gets the range message). The decimals are counted on what was typed, before any
+    conversion: a value with more than 3 (1.0000000000000000001) comes back as its exact Decimal, which
+    threshold_problem refuses, instead of being rounded silently. Other text is passed on as typed, so the
+    plan file's check refuses it with load_plan's message; an out-of-range number in exponent form (1e15)
+    comes back as a Decimal, for the range message."""
     cleaned = text.strip().replace(" ", "")
-    if cleaned.count(",") == 1 and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")
+    match = THRESHOLD_PATTERN.fullmatch(cleaned)
+    if match is None:
+        return _out_of_range(cleaned) or text.strip()
+    number = Decimal(cleaned.replace(",", "."))
+    if len((match["decimals"] or "").rstrip("0")) > THRESHOLD_DECIMALS or not 0 <= number <= THRESHOLD_MAX:
+        return number  # refused by threshold_problem
+    # Exact from here: at most 9 integer digits and 3 decimals, which a float holds and prints back.
+    return int(number) if number == number.to_integral_value() else float(number.normalize())
+
+
+def _out_of_range(cleaned: str) -> Decimal | None:
+    """An ASCII number in exponent form beyond the column's range (1e15, 1e999999999), else None. Never
+    int() or float() of it: 1e999999999 would take the server's memory."""
+    if not cleaned.isascii() or "_" in cleaned:
+        return None
     try:
         number = Decimal(cleaned)
     except InvalidOperation:
-        return text.strip()
-    if not number.is_finite():
-        return text.strip()
-    if not 0 <= number <= THRESHOLD_MAX:
-        return number  # refused by threshold_problem; int() of 1e999999999 would take the server's memory
-    return int(number) if number == number.to_integral_value() else float(number)
+        return None
+    if number.is_finite() and not 0 <= number <= THRESHOLD_MAX:
+        return number
+    return None
 
 
 def threshold_problem(value: Any) -> str | None:

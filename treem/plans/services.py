@@ -278,12 +278,19 @@ class PlanIssueError(Exception):
 
 
 @transaction.atomic
-def do_issue_plan(plan: Plan, actor: User | None = None) -> Plan:
+def do_issue_plan(plan: Plan, actor: User | None = None, *, expected_version: str | None = None) -> Plan:
     """Issue a draft: from now on it is the plan in force, frozen for the browser editor. The draft note
-    ("not an official document") goes; the audit log records who issued it."""
+    ("not an official document") goes; the audit log records who issued it. `expected_version`: the
+    content fingerprint (drafts.plan_version) the issuer confirmed; compared under the row lock, so an
+    edit saved after the confirmation page was opened raises drafts.DraftConflict and nothing is issued."""
+    # Imported here: drafts loads plans through this module.
+    from .drafts import DraftConflict, current_version
+
     locked = Plan.objects.select_for_update().get(pk=plan.pk)
     if not locked.is_draft:
         raise PlanIssueError(f"Kế hoạch {locked.code} đã được ban hành trước đó.")
+    if expected_version is not None and current_version(locked) != expected_version:
+        raise DraftConflict
     document = {key: value for key, value in locked.document.items() if key != "draft_note"}
     locked.status = PlanStatus.ISSUED
     locked.issued_at = timezone.now()

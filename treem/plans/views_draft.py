@@ -120,18 +120,21 @@ def draft_issue(request: HttpRequest, code: str) -> HttpResponse:
     errors: list[str] = []
     status = 200
     if request.method == "POST":
-        # The page confirmed a version: a change saved since then must be seen before issuing.
-        if request.POST.get("version", "") != drafts.current_version(plan):
+        # The page confirmed a version: a change saved since then must be seen before issuing. The
+        # comparison is made under the plan's row lock (do_issue_plan), so no edit slips in after it.
+        try:
+            do_issue_plan(
+                plan, actor=cast(User, request.user), expected_version=request.POST.get("version", "")
+            )
+        except drafts.DraftConflict:
+            plan.refresh_from_db()  # the page offers the version saved meanwhile
             errors = [str(CONFLICT)]
             status = 409
+        except PlanIssueError:  # issued by someone else in between
+            return refuse_frozen(request, plan)
         else:
-            try:
-                do_issue_plan(plan, actor=cast(User, request.user))
-            except PlanIssueError:  # issued by someone else in between
-                return refuse_frozen(request, plan)
-            else:
-                messages.success(request, _("Đã ban hành kế hoạch. Từ nay kế hoạch không sửa được nữa."))
-                return redirect("plans:draft", code=plan.code)
+            messages.success(request, _("Đã ban hành kế hoạch. Từ nay kế hoạch không sửa được nữa."))
+            return redirect("plans:draft", code=plan.code)
     return render(
         request,
         "plans/draft/issue.html",

@@ -11,50 +11,41 @@ file states them, and a group loses only members its own file defines.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from treem.core.errors import InputErrors
 from treem.core.formatting import format_date
+from treem.core.uploads import excerpt
 
+from .agency_file import read_registry
 from .models import AdministrativeUnit, Agency, AgencyKind, AgencySuccession
 from .services import LoadSummary
 
 DATE_FIELDS = ("valid_from", "valid_to")
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 DUTY_LIMIT = AgencySuccession._meta.get_field("duty").max_length or 200
 _UNSTATED = object()  # a date the file does not state: the stored one stays
 
 
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise InputErrors([f"Tệp {path.name} không phải YAML hợp lệ: {exc}"]) from exc
-    if not isinstance(data, dict):
-        raise InputErrors([f"Tệp {path.name}: phải là một bảng khóa–giá trị có 'agencies' và 'groups'."])
-    for key in ("agencies", "groups", "ended", "memberships", "successions"):
-        items = data.get(key) or []
-        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
-            raise InputErrors([f"Tệp {path.name}, {key}: phải là một danh sách các mục khóa–giá trị."])
-    return data
-
-
 def _as_date(value: Any, where: str, errors: list[str]) -> datetime.date | None:
-    """A YAML date (2025-03-01, unquoted or quoted) or null; anything else is an error naming `where`."""
+    """A date written YYYY-MM-DD (the file is read with dates as text, agency_file) or null; anything
+    else, a day that does not exist included, is an error naming `where`."""
     if value is None or (isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and ISO_DAY.fullmatch(value.strip()):
         try:
             return datetime.date.fromisoformat(value.strip())
         except ValueError:
             pass
+    shown = excerpt(value) if isinstance(value, str) else "?"
     errors.append(
-        _("%(where)s: ngày '%(value)s' không hợp lệ (viết YYYY-MM-DD).") % {"where": where, "value": value}
+        _("%(where)s: ngày '%(value)s' không hợp lệ (viết YYYY-MM-DD).") % {"where": where, "value": shown}
     )
     return None
 
@@ -308,7 +299,7 @@ def _write_successions(plan: _Plan, agencies: dict[str, Agency], summary: LoadSu
 def load_agencies(path: Path) -> LoadSummary:
     """Create or update the agencies, groups, end dates, memberships and successions of a registry file
     (see data/agencies/ and docs/agencies.md). Nothing is written when anything is wrong."""
-    data = _read(path)
+    data = read_registry(path)
     existing = {a.code: a for a in Agency.objects.prefetch_related("members")}
     plan = _check(data, existing)
     entries, groups = data.get("agencies") or [], data.get("groups") or []

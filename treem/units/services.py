@@ -16,7 +16,7 @@ from django.db.models.functions import Concat, Substr
 
 from treem.core.errors import InputErrors
 
-from .geometry import CODE_WIDTH, LEVEL_RANK, province_path
+from .geometry import CODE_WIDTH, LEVEL_RANK, child_path, province_path
 from .models import AdministrativeUnit, UnitLevel, UnitSuccession
 
 # Data about Vietnam's administrative units (not about any plan): the shipped structures and the reform.
@@ -33,16 +33,9 @@ DEFAULT_PROVINCE = "46"
 # Unit type → level. A "thành phố" is a district-level city inside a province; a centrally run city is
 # "thành phố trung ương". A special zone (đặc khu, 2025) is a commune-level unit.
 LEVEL_OF_TYPE = {
-    "tỉnh": UnitLevel.PROVINCE,
-    "thành phố trung ương": UnitLevel.PROVINCE,
-    "thành phố": UnitLevel.DISTRICT,
-    "thị xã": UnitLevel.DISTRICT,
-    "huyện": UnitLevel.DISTRICT,
-    "quận": UnitLevel.DISTRICT,
-    "phường": UnitLevel.COMMUNE,
-    "xã": UnitLevel.COMMUNE,
-    "thị trấn": UnitLevel.COMMUNE,
-    "đặc khu": UnitLevel.COMMUNE,
+    **dict.fromkeys(("tỉnh", "thành phố trung ương"), UnitLevel.PROVINCE),
+    **dict.fromkeys(("thành phố", "thị xã", "huyện", "quận"), UnitLevel.DISTRICT),
+    **dict.fromkeys(("phường", "xã", "thị trấn", "đặc khu"), UnitLevel.COMMUNE),
 }
 UNIT_TYPES = set(LEVEL_OF_TYPE)
 NAME_LIMIT = AdministrativeUnit._meta.get_field("name").max_length or 200
@@ -216,6 +209,8 @@ def load_units(
                 parent=parent,
                 valid_from=valid_from,
             )
+            if not _path_free(unit, row, errors):
+                continue
             unit.save()
             current[row.code] = unit
             summary.created += 1
@@ -228,6 +223,8 @@ def load_units(
             continue
         unit.name, unit.unit_type, unit.level, unit.parent = row.name, row.unit_type, level, parent
         old_path = unit.path
+        if not _path_free(unit, row, errors):
+            continue
         unit.save()
         if unit.path != old_path:  # moved: its whole subtree moves with it
             AdministrativeUnit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).update(
@@ -239,12 +236,31 @@ def load_units(
     if retire_missing_on is not None:
         listed = {r.code for r in rows}
         provinces = [u for u in current.values() if u.parent_id is None and u.code in listed]
+        gone = AdministrativeUnit.objects.none()
         for province in provinces:
-            gone = AdministrativeUnit.objects.filter(
-                path__startswith=province.path, valid_to__isnull=True
-            ).exclude(code__in=listed)
-            summary.retired += gone.update(valid_to=retire_missing_on)
+            gone |= AdministrativeUnit.objects.filter(path__startswith=province.path, valid_to__isnull=True)
+        gone = gone.exclude(code__in=listed)
+        # A unit cannot end before it starts: the next load would make it again, on the same path.
+        early = gone.filter(valid_from__gte=retire_missing_on).order_by("valid_from", "path").first()
+        if early is not None:
+            end, start = f"{retire_missing_on:%d/%m/%Y}", f"{early.valid_from:%d/%m/%Y}"
+            raise InputErrors(
+                [f"--retire-missing-on {end}: {early.name} ({early.code}) có từ {start}; phải sau ngày đó."]
+            )
+        summary.retired += gone.update(valid_to=retire_missing_on)
     return summary
+
+
+def _path_free(unit: AdministrativeUnit, row: UnitRow, errors: list[str]) -> bool:
+    """Whether the unit's path is free; else an error naming the version on it (one ended before it began)."""
+    path = child_path(unit.parent.path if unit.parent else "", unit._segment())
+    holder = AdministrativeUnit.objects.filter(path=path).exclude(pk=unit.pk).first()
+    if holder is not None:
+        errors.append(
+            f"Dòng {row.line}, cột code: mã '{row.code}' đã có phiên bản {holder.name} ở cùng vị trí "
+            f"({holder.path}); sửa ngày hiệu lực của phiên bản đó trước khi nạp."
+        )
+    return holder is None
 
 
 def _superseded(unit: AdministrativeUnit, day: datetime.date, cache: dict[str, bool]) -> bool:
@@ -264,9 +280,7 @@ def load_shipped_province(
     province_code: str = DEFAULT_PROVINCE, **kwargs: datetime.date | None
 ) -> LoadSummary:
     """The 2023 structure of one province (as it stood the day before the reform)."""
-    rows = read_units_csv(SHIPPED_UNITS_CSV.read_text(encoding="utf-8"))
-    kwargs.setdefault("on", REFORM_DAY - datetime.timedelta(days=1))
-    return load_units(province_rows(rows, province_code), **kwargs)
+    return load_structure("2023", province_code, **kwargs)
 
 
 def load_structure(

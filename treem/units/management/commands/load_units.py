@@ -2,7 +2,11 @@ import datetime
 from pathlib import Path
 
 from treem.core.management.base import LoaderCommand
+from treem.core.uploads import MB
 from treem.units import services
+from treem.units.agency_file import read_input_text
+
+CSV_LIMIT = 20 * MB  # the whole country's 2023 units are 0.4 MB
 
 
 class Command(LoaderCommand):
@@ -35,7 +39,7 @@ class Command(LoaderCommand):
 
     def handle(self, *args, structure, province, all, csv, valid_from, retire_missing_on, **options):
         if csv:
-            rows = services.read_units_csv(csv.read_text(encoding="utf-8"))
+            rows = services.read_units_csv(read_input_text(csv, CSV_LIMIT))
             summary = services.load_units(rows, valid_from=valid_from, retire_missing_on=retire_missing_on)
         else:
             code = None if all else (province or services.DEFAULT_PROVINCE)
