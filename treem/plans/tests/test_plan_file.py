@@ -139,6 +139,11 @@ def test_reloading_an_edited_file_updates_in_place_and_retires_removed_items(pla
     assert Task.objects.get(plan=plan, code=removed["code"]).is_active
 
 
+class NoAliasDumper(yaml.SafeDumper):
+    def ignore_aliases(self, data):
+        return True
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
@@ -161,7 +166,9 @@ def test_a_bad_plan_file_names_the_path_and_line_and_loads_nothing(db, tmp_path,
     data["code"] = "tth-bad"
     change(data)
     path = tmp_path / "bad.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    # Written out in full: a task appended by reference would otherwise be a YAML alias, which is refused.
+    text = yaml.dump(data, Dumper=NoAliasDumper, allow_unicode=True, sort_keys=False)
+    path.write_text(text, encoding="utf-8")
     with pytest.raises(InputErrors) as error:
         load_plan(path)
     assert any(expected in m and "dòng" in m for m in error.value.messages), error.value.messages
