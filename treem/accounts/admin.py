@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .policy import area_refusal
 from .services import change_user_access
 
 ACCESS_FIELDS = {"role", "unit", "agency"}
@@ -13,8 +15,40 @@ admin.site.site_title = _("Quản trị treem")
 admin.site.index_title = _("Trang quản trị")
 
 
+class AreaCheckedForm:
+    """Refuses a role whose area does not fit it (policy.area_refusal): a district officer on a commune or
+    on a district that no longer exists. Checked when a user is made or its role or area changes, so an
+    account made before the reform can still be edited otherwise."""
+
+    def _check_area(self, cleaned: dict | None, *, is_new: bool) -> None:
+        if cleaned is None:
+            return
+        changed = set(getattr(self, "changed_data", ()))
+        if not is_new and not {"role", "unit"} & changed:
+            return
+        refusal = area_refusal(cleaned.get("role") or "", cleaned.get("unit"))
+        if refusal:
+            self.add_error("unit", refusal)  # type: ignore[attr-defined]
+
+
+class UserAddForm(AreaCheckedForm, AdminUserCreationForm):
+    def clean(self) -> dict | None:
+        cleaned = super().clean()
+        self._check_area(cleaned, is_new=True)
+        return cleaned
+
+
+class UserEditForm(AreaCheckedForm, UserChangeForm):
+    def clean(self) -> dict | None:
+        cleaned = super().clean()
+        self._check_area(cleaned, is_new=False)
+        return cleaned
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = UserEditForm
+    add_form = UserAddForm
     list_display = ["username", "first_name", "role", "unit", "agency", "is_active"]
     list_filter = ["role", "is_active"]
     raw_id_fields = ["unit", "agency"]

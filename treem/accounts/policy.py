@@ -28,29 +28,80 @@ sees case figures only in aggregate, small counts suppressed.
 
 A province-wide role needs an area (`User.unit`, any unit of its province): a new user has no access until
 an administrator gives it a role and an area.
+
+Units are dated (the 2025 reform): a scope is the subtree of the user's own unit *version*, so a district
+officer of a 2023 district sees that district's 2023 communes and nothing of the 2025 communes (which hang
+right below the city), a commune officer of a 2025 commune sees that commune, and province-wide roles see
+both trees. A district officer exists only where districts do: `area_refusal` is the rule the admin
+applies when a role or an area is given.
 """
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from treem.units import geometry
-from treem.units.models import AdministrativeUnit, Agency, AgencyKind
+from treem.units.models import AdministrativeUnit, Agency, UnitLevel
 from treem.units.scope import EntryScope, Scope
 
 from .models import Role
 
-__all__ = ["EntryScope", "Scope", "scope_for", "scope_of", "audit_province", "body_entry_scope"]
+__all__ = [
+    "EntryScope", "Scope", "scope_for", "scope_of", "audit_province", "body_entry_scope", "area_refusal",
+]  # fmt: skip
 
 PROVINCE_WIDE_ROLES = {Role.ADMIN, Role.PROVINCE_COORDINATOR, Role.LEADER, Role.CASE_MANAGER}
 PLAN_MANAGERS = {Role.ADMIN, Role.PROVINCE_COORDINATOR}
 NO_ACCESS = Scope()
 
 
+# The level of the area an officer's role is tied to.
+OFFICER_LEVELS: dict[str, str] = {
+    Role.DISTRICT_OFFICER: UnitLevel.DISTRICT,
+    Role.COMMUNE_OFFICER: UnitLevel.COMMUNE,
+}
+
+
 def _province_path(unit: AdministrativeUnit) -> str:
-    return geometry.path_codes(unit.path)[0] + "/"
+    # the path's first segment as it is (a later version of a province carries its start date there)
+    return geometry.province_path(unit.path)
+
+
+def area_refusal(
+    role: str, unit: AdministrativeUnit | None, *, on: datetime.date | None = None
+) -> str | None:
+    """Why `unit` cannot be the area of a new user (or of a changed role or area) with `role` on `on`
+    (today by default); None when it can. A district or commune officer needs a unit of that level that
+    exists that day: from 07/2025 Huế has no district level, so no district officer can be made there."""
+    level = OFFICER_LEVELS.get(role)
+    if level is None or unit is None:
+        return None
+    day = on or datetime.date.today()
+    role_name = Role(role).label
+    if unit.level != level:
+        return _("Vai trò “%(role)s” cần một đơn vị %(level)s; “%(unit)s” là đơn vị %(unit_level)s.") % {
+            "role": role_name,
+            "level": UnitLevel(level).label.lower(),
+            "unit": unit.name,
+            "unit_level": UnitLevel(unit.level).label.lower(),
+        }
+    if not unit.is_valid_on(day):
+        return _(
+            "“%(unit)s” không tồn tại vào ngày %(day)s (hiệu lực %(since)s – %(until)s): không thể giao vai "
+            "trò “%(role)s” cho đơn vị này."
+        ) % {
+            "unit": unit.name,
+            "day": date_format(day, "d/m/Y"),
+            "since": date_format(unit.valid_from, "d/m/Y") if unit.valid_from else "…",
+            "until": date_format(unit.valid_to, "d/m/Y") if unit.valid_to else "…",
+            "role": role_name,
+        }
+    return None
 
 
 def scope_for(user: Any) -> Scope:
@@ -97,13 +148,13 @@ def scope_for(user: Any) -> Scope:
 
 
 def body_entry_scope(agency: Agency) -> EntryScope:
-    """The figures a body enters and reports: a district People's Committee every element in its district;
-    another body the elements it (or a group it belongs to) supplies, in its area; a body without an area
-    (a ministry) none. The same rule gives an agency reporter its entry rights and tells which figures an
+    """The figures a body enters and reports: a district People's Committee (or, from 07/2025, a commune's)
+    every element in its area; another body the elements it (or a group it belongs to) supplies, in its
+    area; a body without an area (a ministry) none. The same rule gives an agency reporter its entry rights and tells which figures an
     accepted submission locks."""
     if agency.unit is None:
         return EntryScope(False)
-    if agency.kind == AgencyKind.DISTRICT_COMMITTEE:
+    if agency.is_local_committee:  # a district's People's Committee (2023) or a commune's (from 07/2025)
         return EntryScope(True, agency.unit.path)
     # `.all()`, not values_list: a caller that prefetched the groups (reporting.locks) reads no more rows.
     suppliers = frozenset([agency.pk, *(group.pk for group in agency.groups.all())])

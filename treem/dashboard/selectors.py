@@ -7,6 +7,7 @@ answers for pages. Every unit asked for is first checked against the user's scop
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -24,8 +25,8 @@ from treem.plans.evaluation import Evaluation, Status, evaluate
 from treem.plans.models import Indicator, Plan, Target
 from treem.plans.selectors import active_plans
 from treem.units import geometry
-from treem.units.models import AdministrativeUnit, UnitLevel
-from treem.units.scope import Scope, unit_in_scope
+from treem.units.models import AdministrativeUnit
+from treem.units.scope import Scope
 
 from .disclosure import Derivations, DerivedMark, Shown, shown, shown_among, shown_rows
 
@@ -38,6 +39,13 @@ if TYPE_CHECKING:
 
 def plans(scope: Scope) -> QuerySet[Plan]:
     return active_plans(scope)
+
+
+def default_plan(plans_seen: list[Plan]) -> Plan | None:
+    """The plan a page opens on: the newest plan in force (issued); a draft drafted after it (the 2026
+    plan of Huế city being prepared) is offered in the picker but does not take its place."""
+    issued = [p for p in plans_seen if not p.is_draft]
+    return next(iter(issued or plans_seen), None)
 
 
 def periods_with_values(plan: Plan) -> list[Period]:
@@ -64,38 +72,75 @@ def period_options(codes: list[str]) -> list[tuple[str, str]]:
     return [(code, period_label(code)) for code in codes]
 
 
-def scope_root(scope: Scope, plan: Plan) -> AdministrativeUnit | None:
-    """The highest unit of the plan's province the scope sees: the province for province-wide roles,
-    the district or commune of a scoped officer."""
-    return scope.units().filter(path__startswith=plan.province.path).order_by("path").first()
+def plan_province(plan: Plan) -> AdministrativeUnit:
+    """The version of the plan's province valid in the plan's year (Huế city for a 2026 plan, Thừa Thiên
+    Huế for 2023's), whatever version the plan row points at."""
+    year = (datetime.date(plan.year, 1, 1), datetime.date(plan.year, 12, 31))
+    if plan.province.exists_during(*year):
+        return plan.province  # the loaders point a plan at its year's version: no query on every page
+    return AdministrativeUnit.objects.version_of(plan.province.code, during=year) or plan.province
 
 
-def visible_unit(scope: Scope, plan: Plan, code: str) -> AdministrativeUnit | None:
-    """A unit of the plan's province inside the scope (None: unknown or outside the scope alike)."""
-    unit = unit_in_scope(scope, code)
-    return unit if unit is not None and geometry.is_within(unit.path, plan.province.path) else None
+def _during(period: Period) -> tuple[datetime.date, datetime.date]:
+    return period.start_date, period.end_date
+
+
+def scope_root(scope: Scope, plan: Plan, period: Period) -> AdministrativeUnit | None:
+    """The highest unit of the plan's province the scope sees that existed in the period: the province
+    for province-wide roles, the district or commune of a scoped officer (None for a 2023 district
+    officer on a period after the districts were abolished)."""
+    return (
+        scope.units()
+        .filter(path__startswith=plan_province(plan).path)
+        .existing_during(*_during(period))
+        .order_by("path")
+        .first()
+    )
+
+
+def visible_unit(scope: Scope, plan: Plan, code: str, period: Period) -> AdministrativeUnit | None:
+    """The version of the unit with this code that existed in the period, if it lies in the plan's
+    province and in the scope (None: unknown, of another time, or outside the scope alike). A 2023 code
+    on a 2026 page names the 2025 unit that carries it, or nothing."""
+    if "\x00" in code:  # PostgreSQL cannot compare text holding NUL: no unit has such a code
+        return None
+    unit = scope.units().version_of(code, during=_during(period))
+    return unit if unit is not None and geometry.is_within(unit.path, plan_province(plan).path) else None
 
 
 def breadcrumbs(unit: AdministrativeUnit, choices: list[AdministrativeUnit]) -> list[AdministrativeUnit]:
     """The unit's ancestors among the units offered (so only those the user may see), the unit last."""
-    return [u for u in choices if unit.path.startswith(u.path)]
+    return [u for u in choices if geometry.is_within(unit.path, u.path)]
 
 
-def unit_choices(scope: Scope, plan: Plan, unit: AdministrativeUnit) -> list[AdministrativeUnit]:
-    """Units offered in the unit picker: the province and districts in scope, the unit shown and its
-    children (communes are reached from their district, 141 options would be too many). Every
+def unit_choices(
+    scope: Scope, plan: Plan, unit: AdministrativeUnit, period: Period
+) -> list[AdministrativeUnit]:
+    """Units offered in the unit picker, all existing in the period: the unit shown, its ancestors and
+    its children, and the units right below the province (the districts in 2023, the communes from
+    07/2025: 141 communes of 2023 would be too many, they are reached from their district). Every
     visible ancestor of the unit is among them."""
+    province = plan_province(plan)
+    ancestors = geometry.ancestor_paths(unit.path)
     return list(
         scope.units()
-        .filter(path__startswith=plan.province.path)
-        .filter(Q(level__in=[UnitLevel.PROVINCE, UnitLevel.DISTRICT]) | Q(parent=unit) | Q(pk=unit.pk))
+        .filter(path__startswith=province.path)
+        .existing_during(*_during(period))
+        .filter(
+            Q(pk=province.pk)
+            | geometry.children_q(province.path)
+            | Q(path__in=ancestors)
+            | Q(parent=unit)
+            | Q(pk=unit.pk)
+        )
         .order_by("path")
     )
 
 
 def child_units(unit: AdministrativeUnit, period: Period) -> list[AdministrativeUnit]:
-    """The unit's children that existed at some time in the period."""
-    return list(unit.children.existing_during(period.start_date, period.end_date).order_by("path"))
+    """The unit's children that existed at some time in the period (a 2026 city: its communes; in 2023:
+    its districts; in 2025, a year that spans the reform, both)."""
+    return list(unit.children.existing_during(*_during(period)).order_by("path"))
 
 
 # --- scorecard ------------------------------------------------------------------------------------

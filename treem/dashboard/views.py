@@ -19,7 +19,7 @@ from treem.plans.models import Indicator, Plan
 from treem.reporting import selectors as reporting
 from treem.units.models import AdministrativeUnit, Agency
 
-from . import charts, selectors
+from . import charts, selectors, trends
 from .completeness import completeness
 from .disclosure import exact_counts, hidden_evaluation, small_count_label
 from .unserved import unserved_panel
@@ -37,7 +37,7 @@ class Selection:
     error: str = ""
 
     def context(self, request: HttpRequest) -> dict:
-        unit_choices = selectors.unit_choices(scope_of(request), self.plan, self.unit)
+        unit_choices = selectors.unit_choices(scope_of(request), self.plan, self.unit, self.period)
         return {
             "plan": self.plan,
             "plans": self.plans,
@@ -57,7 +57,7 @@ def _selection(request: HttpRequest) -> Selection:
     scope = scope_of(request)
     all_plans = list(selectors.plans(scope))
     code = request.GET.get("plan")
-    plan = next((p for p in all_plans if p.code == code), None) if code else next(iter(all_plans), None)
+    plan = next((p for p in all_plans if p.code == code), None) if code else selectors.default_plan(all_plans)
     if plan is None:
         raise Http404(_("Không có kế hoạch '%(code)s'.") % {"code": code} if code else _("Chưa có kế hoạch."))
 
@@ -73,13 +73,20 @@ def _selection(request: HttpRequest) -> Selection:
 
     unit_code = request.GET.get("unit")
     if unit_code:
-        unit = selectors.visible_unit(scope, plan, unit_code)
+        # a code names a unit only with a time: the version that existed in the period shown
+        unit = selectors.visible_unit(scope, plan, unit_code[:20], period)
         if unit is None:
-            raise Http404(_("Không có đơn vị mã '%(code)s' trong phạm vi của bạn.") % {"code": unit_code})
+            raise Http404(
+                _("Không có đơn vị mã '%(code)s' trong phạm vi của bạn (%(period)s).")
+                % {"code": unit_code[:20], "period": period_label(period.code)}
+            )
     else:
-        unit = selectors.scope_root(scope, plan)
+        unit = selectors.scope_root(scope, plan, period)
         if unit is None:
-            raise Http404(_("Chưa có kế hoạch."))
+            raise Http404(
+                _("Địa bàn của bạn không tồn tại trong kỳ này (%(period)s).")
+                % {"period": period_label(period.code)}
+            )
     return Selection(
         plan, all_plans, period, selectors.offered_periods(plan, with_values, period.code), unit, error
     )
@@ -149,7 +156,8 @@ def chart(request: HttpRequest, indicator_code: str) -> HttpResponse:
     by_unit = [hidden_evaluation(line.evaluation, line.shown) for line in drill.lines]
     if not by_unit and drill.total_shown is not None:
         by_unit = [hidden_evaluation(drill.total, drill.total_shown)]
-    series = selectors.time_series(
+    # across the 2025 reform a unit's earlier figures are its predecessors' (trends says so per period)
+    series = trends.time_series(
         plan, indicator, unit, selectors.sixmonthly_periods(selection.period_codes), exact=exact
     )
     return render(
@@ -165,6 +173,7 @@ def chart(request: HttpRequest, indicator_code: str) -> HttpResponse:
                 )
             ),
             "series": series,
+            "series_notes": list(dict.fromkeys(line.note for line in series if line.note)),
             "series_derived": any(line.mark for line in series),
             "drill": drill,
             "small_count": small_count_label(),
@@ -194,7 +203,7 @@ def home(request: HttpRequest) -> HttpResponse:
         # A new account: nothing to show until an administrator gives it a role and an area.
         return render(request, "accounts/no_access.html", status=200)
     plans_seen = selectors.plans(scope)
-    plan = plans_seen.first()
+    plan = selectors.default_plan(list(plans_seen[:100]))
     own_bodies = list(Agency.objects.filter(pk__in=scope.reports_for).order_by("code"))
     own_tasks = [(body, reporting.own_tasks(plan, body)) for body in own_bodies] if plan is not None else []
     board_card = None

@@ -216,19 +216,33 @@ class CasesLoaded:
 
 
 def demo_communes(province_code: str) -> list[list[AdministrativeUnit]]:
-    """The communes of the province's first three districts (code order), by district."""
-    districts = AdministrativeUnit.objects.filter(parent__code=province_code).order_by("code")[:3]
-    return [
-        list(AdministrativeUnit.objects.filter(parent=d, level=UnitLevel.COMMUNE).order_by("code")[:3])
-        for d in districts
-    ]
+    """Three communes in each of three groups, in the tree of today (cases and children live now): the
+    first three districts (code order) and three of their communes each; where the province has no
+    district level any more (Huế from 07/2025), its first nine communes in groups of three."""
+    today = timezone.localdate()
+    provinces = AdministrativeUnit.objects.filter(code=province_code, parent__isnull=True)
+    province = provinces.valid_on(today).first() or provinces.order_by("pk").first()
+    if province is None:
+        return []
+    below = list(province.children.valid_on(today).order_by("code"))
+    districts = [unit for unit in below if unit.level != UnitLevel.COMMUNE][:3]
+    if districts:
+        return [
+            list(d.children.filter(level=UnitLevel.COMMUNE).valid_on(today).order_by("code")[:3])
+            for d in districts
+        ]
+    communes = [unit for unit in below if unit.level == UnitLevel.COMMUNE][:9]
+    return [communes[i : i + 3] for i in range(0, len(communes), 3)]
 
 
-def _actor(commune: AdministrativeUnit, officers: dict[str, User]) -> User:
+def commune_officer(commune: AdministrativeUnit, officers: dict[str, User]) -> User:
+    """Who records on a commune's behalf: the demo officer of that commune (the main one, or a later
+    plan's), else the case manager."""
     officer = officers.get(Role.COMMUNE_OFFICER)
     if officer is not None and officer.unit_id == commune.pk:
         return officer
-    return officers[Role.CASE_MANAGER]
+    own = User.objects.filter(is_demo=True, role=Role.COMMUNE_OFFICER, unit=commune).order_by("pk").first()
+    return own or officers[Role.CASE_MANAGER]
 
 
 @transaction.atomic
@@ -283,7 +297,7 @@ def load_demo_cases(province_code: str, now: datetime.datetime | None = None) ->
             loaded.unchanged += 1
             continue
         commune = communes[spec.district][spec.commune]
-        _load_case(spec, commune, _actor(commune, officers), moment)
+        _load_case(spec, commune, commune_officer(commune, officers), moment)
         loaded.created += 1
     loaded.totp_users = _give_totp_devices(officers)
     return loaded

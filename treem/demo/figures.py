@@ -1,8 +1,10 @@
 """Demo figures (DEMO): plausible, deterministic data values for a plan's province.
 
 `load_demo_figures(plan)` fills every data element the plan's indicators use, for every commune of the
-plan's province, for the six-monthly periods of the plan's year and the year before, so the scorecard and charts have something
-to show on a demo machine. Only `manage.py load_demo` calls it; never migrations or loaders.
+plan's province that existed in each period, for the six-monthly periods of the plan's year and the year
+before, so the scorecard and charts have something to show on a demo machine. The tree is the period's:
+for a 2026 plan of Huế city, 2025S1 goes to the 2023 communes and 2025S2–2026S2 to the 40 communes of
+07/2025 (no district level). Only `manage.py load_demo` calls it; never migrations or loaders.
 
 The numbers are shaped like Thừa Thiên Huế's (≈300,000 children aged 0–15, ≈16,000 live births a year)
 and come from one seeded random generator walked in a fixed order, so two loads give the same values and
@@ -10,12 +12,13 @@ a second load changes nothing. Every value carries the comment "DEMO" and goes t
 `import_values`, so the same validation rules as for real figures hold.
 
 Each district gets its own rates (drawn from a plausible range that straddles the plan's threshold), and
-its communes vary a little around them: some targets are achieved in some districts and not in others.
+its communes vary a little around them (a commune with no district above it draws its own): some targets are achieved in some districts and not in others.
 Earlier periods are a little worse than later ones, so trends point the right way.
 """
 
 from __future__ import annotations
 
+import datetime
 import math
 import random
 from collections.abc import Iterator
@@ -24,6 +27,7 @@ from decimal import Decimal
 
 from treem.accounts import policy
 from treem.core.periods import parse_period
+from treem.dashboard.selectors import plan_province
 from treem.indicators.datavalues import ImportSummary, Message, ValueInput, import_values
 from treem.indicators.models import DataValue
 from treem.plans.metadata import plan_elements
@@ -118,14 +122,13 @@ def load_demo_figures(plan: Plan) -> ImportSummary:
     Elements this generator has no model for are skipped with a warning in the summary."""
     rng = random.Random(SEED)
     elements = list(plan_elements(plan))
-    communes = demo_communes(plan.province, rng, CHILDREN)
+    periods = demo_periods(plan.year)
+    communes = demo_communes(plan_province(plan), rng, CHILDREN, periods)
     inputs = [
         ValueInput(
             element, combo, unit, period, str(value), COMMENT, f"DEMO {element}/{combo}/{unit}/{period}"
         )
-        for element, combo, unit, period, value in demo_values(
-            elements, communes, demo_periods(plan.year), rng
-        )
+        for element, combo, unit, period, value in demo_values(elements, communes, periods, rng)
     ]
     # Values already stored as generated are left out of the import and counted as unchanged: once a demo
     # report is accepted its figures are locked, and the engine refuses any write to a locked cell, even
@@ -151,7 +154,7 @@ def _stored_values(plan: Plan) -> dict[tuple[str, str, str, str], tuple[str, str
     """The province's stored commune values of the demo periods: (element, combo, unit, period) →
     (value as the generator writes it, comment)."""
     rows = DataValue.objects.filter(
-        unit__path__startswith=plan.province.path,
+        unit__path__startswith=plan_province(plan).path,
         unit__level=UnitLevel.COMMUNE,
         period__code__in=demo_periods(plan.year),
     ).values_list("element__code", "combo__code", "unit__code", "period__code", "value", "comment")
@@ -182,7 +185,8 @@ def _combos(element) -> list[str] | None:
 
 def demo_values(elements, communes: list[DemoCommune], periods, rng: random.Random) -> Iterator[ValueRow]:
     """Every value of `elements` for each commune valid in each period, period by period (the same
-    order, so the same values, for the same generator state)."""
+    order, so the same values, for the same generator state); none of an element counted from records
+    in that period (its values are derived, never typed)."""
     elements = sorted((e for e in elements if _combos(e) is not None), key=lambda e: e.code)
     combos = {e.code: codes for e in elements if (codes := _combos(e)) is not None}
     for index, period in enumerate(periods):
@@ -193,6 +197,8 @@ def demo_values(elements, communes: list[DemoCommune], periods, rng: random.Rand
                 continue
             figures = _figures(commune, index, steps_back, rng)
             for element in elements:
+                if element.is_derived_for(start):
+                    continue  # counted from the demo cases and register from then on, not typed
                 value = figures[element.code]
                 for combo in combos[element.code]:
                     # an area split puts the whole figure in the commune's own area
@@ -200,29 +206,44 @@ def demo_values(elements, communes: list[DemoCommune], periods, rng: random.Rand
                     yield element.code, combo, commune.unit.code, period, value if own else 0
 
 
-def demo_communes(province: AdministrativeUnit, rng: random.Random, children: float) -> list[DemoCommune]:
-    """The province's communes (by district, in code order) with their traits; `children` in all."""
-    districts = list(
-        AdministrativeUnit.objects.filter(parent=province, level=UnitLevel.DISTRICT).order_by("code")
-    )
+def demo_communes(
+    province: AdministrativeUnit, rng: random.Random, children: float, periods: tuple[str, ...] = ()
+) -> list[DemoCommune]:
+    """The province's communes that existed in `periods` (all of them without periods) with their
+    traits; `children` in all in each generation of communes (the 2023 communes, and after the 2025 reform
+    the 2025 ones: both cover the whole province). The tree of the time decides the groups that share
+    rates: a 2023 district and its communes, or a 2025 commune right below the city on its own. The draws
+    for a 2023 plan are the same whether or not the 2025 tree is loaded (it is not in those periods)."""
+    span = _span(periods)
+    below = AdministrativeUnit.objects.filter(parent=province)
+    communes_qs = AdministrativeUnit.objects.filter(path__startswith=province.path, level=UnitLevel.COMMUNE)
+    if span is not None:
+        below, communes_qs = below.existing_during(*span), communes_qs.existing_during(*span)
+    districts = list(below.exclude(level=UnitLevel.COMMUNE).order_by("code"))
     by_district: dict[int, list[AdministrativeUnit]] = {d.pk: [] for d in districts}
-    communes_qs = AdministrativeUnit.objects.filter(
-        path__startswith=province.path, level=UnitLevel.COMMUNE
-    ).order_by("code")
-    for unit in communes_qs:
+    on_their_own: list[AdministrativeUnit] = []  # communes right below the province (no district level)
+    for unit in communes_qs.order_by("code"):
         if unit.parent_id in by_district:
             by_district[unit.parent_id].append(unit)
+        elif unit.parent_id == province.pk:
+            on_their_own.append(unit)
+    groups = [by_district[d.pk] for d in districts] + [[unit] for unit in on_their_own]
     sizes = {}
-    for district in districts:
-        for unit in by_district[district.pk]:
+    for group in groups:
+        for unit in group:
             sizes[unit.pk] = rng.lognormvariate(0, 0.45)
-    total_size = sum(sizes.values()) or 1.0
+    # each generation of communes shares the province's children (in one sum, in the draws' order)
+    generation_size: dict[tuple[str, ...], float] = {}
+    for group in groups:
+        for unit in group:
+            key = _generation(unit, periods)
+            generation_size[key] = generation_size.get(key, 0.0) + sizes[unit.pk]
     communes = []
-    for district in districts:
+    for group in groups:
         district_rates = _district_rates(rng)
         full_friendly = rng.random() < CHILD_FRIENDLY_FULL_CHANCE
         friendly_share = 1.0 if full_friendly else rng.uniform(*CHILD_FRIENDLY_SHARE)
-        for unit in by_district[district.pk]:
+        for unit in group:
             rates = {}
             for measure, (low, high, _) in RATES.items():
                 rate = district_rates[measure]
@@ -233,7 +254,7 @@ def demo_communes(province: AdministrativeUnit, rng: random.Random, children: fl
                 DemoCommune(
                     unit=unit,
                     area=areas.area(unit) or areas.RURAL,
-                    children=children * sizes[unit.pk] / total_size,
+                    children=children * sizes[unit.pk] / (generation_size[_generation(unit, periods)] or 1.0),
                     rates=rates,
                     shares={
                         "under1": rng.uniform(0.050, 0.055),
@@ -250,6 +271,21 @@ def demo_communes(province: AdministrativeUnit, rng: random.Random, children: fl
                 )
             )
     return communes
+
+
+def _span(periods: tuple[str, ...]) -> tuple[datetime.date, datetime.date] | None:
+    """From the first day of the periods to their last (None: no periods, no limit)."""
+    if not periods:
+        return None
+    days = [parse_period(code)[1:] for code in periods]
+    return min(start for start, _ in days), max(end for _, end in days)
+
+
+def _generation(unit: AdministrativeUnit, periods: tuple[str, ...]) -> tuple[str, ...]:
+    """The periods the commune existed in: communes that existed in the same periods are one structure of
+    the province (2023's, or 2025's), and each structure covers the whole province. For a plan whose
+    periods all lie in one structure, every commune is of one generation."""
+    return tuple(code for code in periods if unit.exists_during(*parse_period(code)[1:]))
 
 
 def _district_rates(rng: random.Random) -> dict[str, float]:

@@ -19,7 +19,7 @@ register tells the same story whenever the demo is loaded:
   shows something.
 
 The children lie in the communes of treem.demo.cases.demo_communes (three communes in each of the first three
-districts). Nothing here is about a real person: every name ends in NAME_SUFFIX, every body in "(DEMO)";
+districts, or of today's communes where there are no districts any more). Nothing here is about a real person: every name ends in NAME_SUFFIX, every body in "(DEMO)";
 children are `is_demo`. Idempotent: a child whose demo name (its blind index, through the case manager's
 scope) is already there is left as it is, so loading again adds nothing. Each child is one transaction.
 """
@@ -43,7 +43,7 @@ from treem.register.models import Circumstance
 from treem.register.services import do_add_circumstance, do_add_support, do_register_child
 from treem.units.models import AdministrativeUnit
 
-from .cases import demo_communes
+from .cases import commune_officer, demo_communes
 from .users import USERNAMES
 
 NAME_SUFFIX = " (DEMO)"
@@ -259,13 +259,6 @@ def _load_child(spec: DemoChild, commune: AdministrativeUnit, actor: User, today
         _assistance(actor, spec, child, circumstances, _start(today, spec.assistance_since, born), today)
 
 
-def _actor(commune: AdministrativeUnit, officers: dict[str, User]) -> User:
-    officer = officers.get(Role.COMMUNE_OFFICER)
-    if officer is not None and officer.unit_id == commune.pk:
-        return officer
-    return officers[Role.CASE_MANAGER]
-
-
 def load_demo_register(province_code: str, today: datetime.date | None = None) -> RegisterLoaded:
     """Register the demo children of CHILDREN that are not there yet (see the module's docstring)."""
     day = today or timezone.localdate()
@@ -286,6 +279,6 @@ def load_demo_register(province_code: str, today: datetime.date | None = None) -
         district, number = spec.place
         in_district = communes[district % len(communes)]
         commune = in_district[number % len(in_district)]
-        _load_child(spec, commune, _actor(commune, officers), day)
+        _load_child(spec, commune, commune_officer(commune, officers), day)
         loaded.created += 1
     return loaded

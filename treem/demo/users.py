@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count
 
 from treem.accounts.models import Role, User
-from treem.units.models import AdministrativeUnit, Agency
+from treem.dashboard.selectors import plan_province
+from treem.plans.models import Plan
+from treem.units.models import AdministrativeUnit, Agency, UnitLevel
 
 DEMO_PASSWORD = "TreEm@Hue2023"
 DEMO_EMAIL_DOMAIN = "treem.local"
@@ -31,11 +34,18 @@ class DemoUser:
     role: str
     unit_code: str | None = None
     agency_code: str | None = None
+    # The day the unit code is read on (a code names a unit only with a time; None: the first version).
+    unit_on: datetime.date | None = None
 
 
 def demo_users(province_code: str, owner_code: str) -> list[DemoUser]:
     """One user per role, scoped to the first district and commune of the province."""
-    district = AdministrativeUnit.objects.filter(parent__code=province_code).order_by("code").first()
+    # a district: after the 2025 reform the province also has communes right below it
+    district = (
+        AdministrativeUnit.objects.filter(parent__code=province_code, level=UnitLevel.DISTRICT)
+        .order_by("code")
+        .first()
+    )
     commune = (
         AdministrativeUnit.objects.filter(parent=district).order_by("code").first() if district else None
     )
@@ -98,20 +108,73 @@ def demo_users(province_code: str, owner_code: str) -> list[DemoUser]:
     return users
 
 
+def later_plan_users(plan: Plan) -> list[DemoUser]:
+    """The users of a later plan (one drafted after the main demo plan, e.g. a 2026 plan of Huế city after
+    the 2025 reform): its owner's coordinator, and the officer of the first commune (code order) that
+    exists on the plan's first day, in the tree of that day (from 07/2025 right below the city). Their
+    usernames carry the plan's year: dieuphoi2026, xa2026."""
+    first_day = datetime.date(plan.year, 1, 1)
+    province = plan_province(plan)
+    commune = (
+        AdministrativeUnit.objects.filter(path__startswith=province.path, level=UnitLevel.COMMUNE)
+        .valid_on(first_day)
+        .order_by("code")
+        .first()
+    )
+    owner = plan.owner
+    users = [
+        DemoUser(
+            f"{USERNAMES[Role.PROVINCE_COORDINATOR]}{plan.year}",
+            f"Trần Thị Hương — {owner.short_name or owner.name} (DEMO)",
+            Role.PROVINCE_COORDINATOR,
+            province.code,
+            owner.code,
+            first_day,
+        )
+    ]
+    if commune is not None:
+        users.append(
+            DemoUser(
+                f"{USERNAMES[Role.COMMUNE_OFFICER]}{plan.year}",
+                f"Lê Thị Thanh — {commune.name} (DEMO)",
+                Role.COMMUNE_OFFICER,
+                commune.code,
+                None,
+                first_day,
+            )
+        )
+    return users
+
+
 def demo_email(username: str) -> str:
     """A demo user's e-mail address (a reserved-looking domain: reminders to it go nowhere real)."""
     return f"{username}@{DEMO_EMAIL_DOMAIN}"
 
 
+def _unit(spec: DemoUser) -> AdministrativeUnit | None:
+    if not spec.unit_code:
+        return None
+    if spec.unit_on is not None:
+        return AdministrativeUnit.objects.version_of(spec.unit_code, on=spec.unit_on)
+    # the first version: the structure the main demo plan was written for
+    return AdministrativeUnit.objects.filter(code=spec.unit_code).order_by("pk").first()
+
+
 @transaction.atomic
-def create_demo_users(province_code: str, owner_code: str) -> list[tuple[DemoUser, User]]:
+def create_demo_users(
+    province_code: str, owner_code: str, later_plans: list[Plan] | None = None
+) -> list[tuple[DemoUser, User]]:
+    """The demo users of the main plan, then those of each later plan (`later_plan_users`)."""
+    specs = demo_users(province_code, owner_code)
+    for plan in later_plans or []:
+        specs += later_plan_users(plan)
     created = []
-    for spec in demo_users(province_code, owner_code):
+    for spec in specs:
         user, _ = User.objects.get_or_create(username=spec.username)
         user.first_name = spec.full_name
         user.email = demo_email(spec.username)
         user.role = spec.role
-        user.unit = AdministrativeUnit.objects.filter(code=spec.unit_code).first() if spec.unit_code else None
+        user.unit = _unit(spec)
         user.agency = Agency.objects.filter(code=spec.agency_code).first() if spec.agency_code else None
         user.is_staff = user.is_superuser = spec.role == Role.ADMIN
         user.is_demo = True

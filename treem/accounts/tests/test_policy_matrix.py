@@ -232,10 +232,12 @@ MATRIX[ADMIN_PREFIX] = [
 
 # Apps above accounts bring the rows of their own pages (they import Try and row from here).
 from treem.cases.tests import matrix_rows as case_rows  # noqa: E402
+from treem.plans.tests import matrix_rows as plan_rows  # noqa: E402
 from treem.reporting.tests import matrix_rows  # noqa: E402
 
 MATRIX.update(matrix_rows.ROWS)
 MATRIX.update(case_rows.ROWS)
+MATRIX.update(plan_rows.ROWS)  # the draft plan editor
 
 
 def url_patterns(patterns=None, prefix: str = "") -> list[str]:

@@ -45,6 +45,15 @@ def raw_value(value) -> str:
 
 
 @register.filter
+def indent_below(unit, root) -> str:
+    """Dashes for the unit's place below `root` in the unit picker: by its depth in the tree, not its
+    level (a 2025 commune sits right below its city, a 2023 one below its district)."""
+    if root is None:
+        return ""
+    return "— " * max(0, unit.depth - root.depth)
+
+
+@register.filter
 def status_label(status: str) -> StrOrPromise:
     return Status.LABELS.get(status, status)
 
