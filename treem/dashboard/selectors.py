@@ -77,8 +77,10 @@ def plan_province(plan: Plan) -> AdministrativeUnit:
     Huế for 2023's), whatever version the plan row points at."""
     year = (datetime.date(plan.year, 1, 1), datetime.date(plan.year, 12, 31))
     if plan.province.exists_during(*year):
-        return plan.province  # the loaders point a plan at its year's version: no query on every page
-    return AdministrativeUnit.objects.version_of(plan.province.code, during=year) or plan.province
+        province = plan.province  # the loaders point a plan at its year's version: no query on every page
+    else:
+        province = AdministrativeUnit.objects.version_of(plan.province.code, during=year) or plan.province
+    return province.as_named_on(year[0])
 
 
 def _during(period: Period) -> tuple[datetime.date, datetime.date]:
@@ -89,13 +91,14 @@ def scope_root(scope: Scope, plan: Plan, period: Period) -> AdministrativeUnit |
     """The highest unit of the plan's province the scope sees that existed in the period: the province
     for province-wide roles, the district or commune of a scoped officer (None for a 2023 district
     officer on a period after the districts were abolished)."""
-    return (
+    root = (
         scope.units()
         .filter(path__startswith=plan_province(plan).path)
         .existing_during(*_during(period))
         .order_by("path")
         .first()
     )
+    return root.as_named_on(period.start_date) if root is not None else None
 
 
 def visible_unit(scope: Scope, plan: Plan, code: str, period: Period) -> AdministrativeUnit | None:
@@ -105,7 +108,9 @@ def visible_unit(scope: Scope, plan: Plan, code: str, period: Period) -> Adminis
     if "\x00" in code:  # PostgreSQL cannot compare text holding NUL: no unit has such a code
         return None
     unit = scope.units().version_of(code, during=_during(period))
-    return unit if unit is not None and geometry.is_within(unit.path, plan_province(plan).path) else None
+    if unit is None or not geometry.is_within(unit.path, plan_province(plan).path):
+        return None
+    return unit.as_named_on(period.start_date)
 
 
 def breadcrumbs(unit: AdministrativeUnit, choices: list[AdministrativeUnit]) -> list[AdministrativeUnit]:
@@ -122,7 +127,7 @@ def unit_choices(
     visible ancestor of the unit is among them."""
     province = plan_province(plan)
     ancestors = geometry.ancestor_paths(unit.path)
-    return list(
+    choices = list(
         scope.units()
         .filter(path__startswith=province.path)
         .existing_during(*_during(period))
@@ -135,6 +140,7 @@ def unit_choices(
         )
         .order_by("path")
     )
+    return [u.as_named_on(period.start_date) for u in choices]
 
 
 def child_units(unit: AdministrativeUnit, period: Period) -> list[AdministrativeUnit]:

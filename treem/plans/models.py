@@ -7,6 +7,8 @@ and figures linked to them stay.
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -62,6 +64,11 @@ class Plan(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == PlanStatus.DRAFT
+
+    @property
+    def province_name(self) -> str:
+        """The province's name in the plan's year ("Tỉnh Thừa Thiên Huế" for 2023, "Thành phố Huế" later)."""
+        return self.province.name_on(datetime.date(self.year, 1, 1))
 
 
 class PlanItem(models.Model):

@@ -366,7 +366,7 @@ def submission_content(submission: Submission) -> ReportContent:
         parent_body=parent,
         issuing_body=agency.name.upper(),
         number=number_line("", agency),
-        place=str((plan.document or {}).get("place") or province_place(plan.province)),
+        place=str((plan.document or {}).get("place") or province_place(plan)),
         date_text=format_long_date(day),
         document_type=DOCUMENT_TYPE,
         summary=summary_of(rnd),

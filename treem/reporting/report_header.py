@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from treem.core.formatting import format_long_date
 from treem.core.periods import period_label
 from treem.plans.models import Plan
-from treem.units.models import AdministrativeUnit, Agency
+from treem.units.models import Agency
 
 from .documents.content import DocumentHeader
 from .models import ReportingRound
@@ -31,16 +31,18 @@ def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def province_place(province: AdministrativeUnit) -> str:
+def province_place(plan: Plan) -> str:
+    """'Thừa Thiên Huế': the province's name in the plan's year without its kind."""
+    name = plan.province_name
     for prefix in PROVINCE_PREFIXES:
-        if province.name.startswith(prefix):
-            return province.name[len(prefix) :]
-    return province.name
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
 
 
 def province_committee(plan: Plan) -> str:
     """'UBND TỈNH THỪA THIÊN HUẾ': the plan's issuer, else the province's People's Committee."""
-    issuer = str((plan.document or {}).get("issuer") or "") or COMMITTEE + lower_first(plan.province.name)
+    issuer = str((plan.document or {}).get("issuer") or "") or COMMITTEE + lower_first(plan.province_name)
     if issuer.startswith(COMMITTEE):
         issuer = "UBND " + issuer[len(COMMITTEE) :]
     return issuer.upper()
@@ -82,7 +84,7 @@ def consolidated_header(
         parent_body=province_committee(plan),
         issuing_body=plan.owner.name.upper(),
         number=number_line(number, plan.owner),
-        place=str(document.get("place") or province_place(plan.province)),
+        place=str(document.get("place") or province_place(plan)),
         date_text=format_long_date(report_date or round.deadline),
         document_type=DOCUMENT_TYPE,
         summary=summary_of(round),
@@ -98,7 +100,7 @@ def default_introduction(round: ReportingRound) -> str:
         "Thực hiện Kế hoạch “%(plan)s” của %(issuer)s, %(owner)s báo cáo kết quả thực hiện %(period)s như sau:"
     ) % {
         "plan": plan.title,
-        "issuer": (plan.document or {}).get("issuer") or plan.province.name,
+        "issuer": (plan.document or {}).get("issuer") or plan.province_name,
         "owner": plan.owner.name,
         "period": lower_first(period_label(round.period or str(plan.year))),
     }

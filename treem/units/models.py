@@ -78,6 +78,9 @@ class AdministrativeUnit(models.Model):
     path = models.CharField(max_length=80, unique=True, editable=False)
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    # A unit that kept its territory through a reform keeps its row but not always its name (Tỉnh Thừa
+    # Thiên Huế → Thành phố Huế): [{"name", "unit_type", "until": "YYYY-MM-DD"}], oldest first.
+    former_names = models.JSONField(_("tên trước đây"), default=list, blank=True)
 
     objects = UnitQuerySet.as_manager()
 
@@ -107,6 +110,19 @@ class AdministrativeUnit(models.Model):
         """Whether the unit existed at any time from `start` to `end` (the same rule evaluation uses in SQL:
         valid_from ≤ end and valid_to > start)."""
         return geometry.exists_during(self.valid_from, self.valid_to, start, end)
+
+    def name_on(self, day: datetime.date) -> str:
+        """The unit's name on `day`: a 2023 plan still says "Tỉnh Thừa Thiên Huế" after the province became
+        Huế city."""
+        for former in self.former_names:
+            if day.isoformat() < former["until"]:
+                return str(former["name"])
+        return self.name
+
+    def as_named_on(self, day: datetime.date) -> AdministrativeUnit:
+        """This unit, showing (not saving) its name of `day`."""
+        self.name = self.name_on(day)
+        return self
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (

@@ -1,4 +1,4 @@
-"""Writes for units and agencies: loading the unit tree and the agency registry."""
+"""Writes for units: loading the unit tree (2023 and the 2025 reform) and the reform's mapping."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import csv
 import datetime
 import io
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,17 +16,14 @@ from django.db.models.functions import Concat, Substr
 from treem.core.errors import InputErrors
 
 from .geometry import CODE_WIDTH, LEVEL_RANK, child_path, province_path
-from .models import AdministrativeUnit, UnitLevel, UnitSuccession
+from .models import AdministrativeUnit, UnitLevel
+from .reform import REFORM_DAY, REFORM_MAPPING_CSV, load_reform_mapping
 
 # Data about Vietnam's administrative units (not about any plan): the shipped structures and the reform.
 UNITS_DIR = settings.DATA_DIR / "units"
 SHIPPED_UNITS_CSV = UNITS_DIR / "vietnam-2023.csv"
-# The 2025 reform: from 01/07/2025, 34 provinces and communes directly under them (no district level).
-# The 2023 structure is the one in force the day before; see docs/units.md.
-REFORM_DAY = datetime.date(2025, 7, 1)
 STRUCTURE_2025_CSV = UNITS_DIR / "vietnam-2025.csv"
 PROVINCES_2025_CSV = UNITS_DIR / "vietnam-2025-provinces.csv"  # code,name,predecessors,continues
-REFORM_MAPPING_CSV = "reform-2025-{province}.csv"  # predecessor_code,successor_code,partial
 STRUCTURES = ("2023", "2025")
 DEFAULT_PROVINCE = "46"
 # Unit type → level. A "thành phố" is a district-level city inside a province; a centrally run city is
@@ -40,7 +36,6 @@ LEVEL_OF_TYPE = {
 UNIT_TYPES = set(LEVEL_OF_TYPE)
 NAME_LIMIT = AdministrativeUnit._meta.get_field("name").max_length or 200
 CSV_COLUMNS = ["code", "name", "type", "parent_code"]
-MAPPING_COLUMNS = ["predecessor_code", "successor_code", "partial"]
 
 
 @dataclass(frozen=True)
@@ -221,6 +216,12 @@ def load_units(
         ):
             summary.unchanged += 1
             continue
+        if valid_from is not None and unit.name != row.name:
+            # A dated structure renames a unit that kept its territory: the old name stays for earlier days.
+            unit.former_names = [
+                *unit.former_names,
+                {"name": unit.name, "unit_type": unit.unit_type, "until": valid_from.isoformat()},
+            ]
         unit.name, unit.unit_type, unit.level, unit.parent = row.name, row.unit_type, level, parent
         old_path = unit.path
         if not _path_free(unit, row, errors):
@@ -347,53 +348,3 @@ def _retire_before_reform(province_codes: list[str], keep: str | None) -> int:
             older = older.exclude(pk=province.pk)
         retired += older.update(valid_to=REFORM_DAY)
     return retired
-
-
-@transaction.atomic
-def load_reform_mapping(text: str, source: str = "CSV") -> int:
-    """Load a mapping file (predecessor_code,successor_code,partial) into UnitSuccession since the reform
-    day: the predecessor is the unit valid the day before, the successor the one valid on the day. A
-    predecessor with several successors was split, so each of its rows must say partial=1."""
-    if "\x00" in text:
-        raise InputErrors([f"{source}: có ký tự không hợp lệ (NUL)."])
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    records = _csv_records(reader)
-    missing = [c for c in MAPPING_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise InputErrors([f"{source} thiếu cột: {', '.join(missing)} (cần {', '.join(MAPPING_COLUMNS)})."])
-    before = REFORM_DAY - datetime.timedelta(days=1)
-    errors: list[str] = []
-    links: list[tuple[int, AdministrativeUnit, AdministrativeUnit, bool]] = []
-    for line, raw in enumerate(records, start=2):
-        old_code, new_code = (raw["predecessor_code"] or "").strip(), (raw["successor_code"] or "").strip()
-        partial = (raw["partial"] or "").strip()
-        old = AdministrativeUnit.objects.version_of(old_code, on=before)
-        new = AdministrativeUnit.objects.version_of(new_code, on=REFORM_DAY)
-        if old is None:
-            errors.append(f"{source}, dòng {line}: không có đơn vị '{old_code[:20]}' ngày {before:%d/%m/%Y}.")
-        if new is None:
-            errors.append(
-                f"{source}, dòng {line}: không có đơn vị '{new_code[:20]}' ngày {REFORM_DAY:%d/%m/%Y}."
-            )
-        if partial not in {"0", "1"}:
-            errors.append(
-                f"{source}, dòng {line}, cột partial: phải là 0 hoặc 1, không phải '{partial[:20]}'."
-            )
-        if old is not None and new is not None and old.pk == new.pk:
-            errors.append(f"{source}, dòng {line}: đơn vị '{old_code}' không thể kế thừa chính nó.")
-        elif old is not None and new is not None:
-            links.append((line, old, new, partial == "1"))
-    successors = Counter(old.pk for _, old, _, _ in links)
-    for line, old, _, is_partial in links:
-        if successors[old.pk] > 1 and not is_partial:
-            errors.append(
-                f"{source}, dòng {line}: đơn vị '{old.code}' được chia cho {successors[old.pk]} đơn vị "
-                "mới nên cột partial phải là 1."
-            )
-    if errors:
-        raise InputErrors(errors)
-    for _, old, new, is_partial in links:
-        UnitSuccession.objects.update_or_create(
-            predecessor=old, successor=new, defaults={"since": REFORM_DAY, "partial": is_partial}
-        )
-    return len(links)

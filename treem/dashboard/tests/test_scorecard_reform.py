@@ -225,3 +225,15 @@ def test_an_odd_unit_code_is_not_found_never_an_error(leader_client, plan_2026, 
     response = leader_client.get(SCORECARD, {"plan": plan_2026.code, "period": "2026", "unit": code})
 
     assert response.status_code in (200, 400, 404)  # "" opens the scope's root; NUL: 400
+
+
+def test_each_plan_names_the_province_as_it_was_called_in_its_year(leader_client, plan):
+    call_command("load_units", structure="2025", verbosity=0)
+    plan_2026 = later_plan(plan, 2026)
+
+    old = leader_client.get(SCORECARD, {"plan": plan.code, "period": "2023"}).content.decode()
+    new = leader_client.get(SCORECARD, {"plan": plan_2026.code, "period": "2026"}).content.decode()
+
+    # (the 2023 district 474 was called "Thành phố Huế" too: look at the province's own option)
+    assert '<option value="46" selected>Tỉnh Thừa Thiên Huế' in old
+    assert '<option value="46" selected>Thành phố Huế' in new

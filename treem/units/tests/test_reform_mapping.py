@@ -9,7 +9,7 @@ import datetime
 import pytest
 
 from treem.core.errors import InputErrors
-from treem.units import services
+from treem.units import reform, services
 from treem.units.models import AdministrativeUnit, UnitSuccession
 
 BEFORE = datetime.date(2025, 6, 30)
@@ -60,7 +60,7 @@ def test_communes_absorbed_on_01_01_2025_map_through_their_absorber(structure_20
 
 
 def test_a_hand_made_mapping_with_a_split_commune_marks_each_part_partial(structure_2025):
-    count = services.load_reform_mapping(
+    count = reform.load_reform_mapping(
         "predecessor_code,successor_code,partial\n19750,19768,1\n19750,19777,1\n", "tách.csv"
     )
     assert count == 2
@@ -70,7 +70,7 @@ def test_a_hand_made_mapping_with_a_split_commune_marks_each_part_partial(struct
 
 def test_a_split_commune_not_marked_partial_is_refused(structure_2025):
     with pytest.raises(InputErrors, match="tách.csv, dòng 3: đơn vị '19750' được chia cho 2 đơn vị mới"):
-        services.load_reform_mapping(
+        reform.load_reform_mapping(
             "predecessor_code,successor_code,partial\n19750,19768,0\n19750,19777,0\n", "tách.csv"
         )
 
@@ -93,7 +93,7 @@ def test_a_split_commune_not_marked_partial_is_refused(structure_2025):
 def test_a_bad_mapping_is_refused_in_vietnamese_and_writes_nothing(structure_2025, text, expected):
     links = UnitSuccession.objects.count()
     with pytest.raises(InputErrors) as error:
-        services.load_reform_mapping(text, "bảng.csv")
+        reform.load_reform_mapping(text, "bảng.csv")
     assert any(expected in message for message in error.value.messages), error.value.messages
     assert UnitSuccession.objects.count() == links
 

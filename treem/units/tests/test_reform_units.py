@@ -69,6 +69,11 @@ def test_a_province_the_reform_kept_keeps_its_row_under_its_2025_name(db):
         None,
     )
     assert AdministrativeUnit.objects.version_of("46", on=BEFORE) == kept
+    # …and its 2023 name for the days before: the 2023 plan still speaks of Tỉnh Thừa Thiên Huế.
+    assert kept.name_on(datetime.date(2023, 1, 1)) == province.name == "Tỉnh Thừa Thiên Huế"
+    assert kept.name_on(BEFORE) == "Tỉnh Thừa Thiên Huế" and kept.name_on(REFORM) == "Thành phố Huế"
+    services.load_structure_2025("46")
+    assert AdministrativeUnit.objects.get(pk=province.pk).former_names == kept.former_names  # recorded once
 
 
 def test_a_merged_province_reusing_its_code_is_a_new_version(db):
