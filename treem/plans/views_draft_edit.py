@@ -77,6 +77,14 @@ def _edit_page(
     )
 
 
+def _item_or_404(data: dict, section: str, code: str) -> dict:
+    """The item of the plan's section with this code (a target, task or deadline); 404 when there is none."""
+    item = next((entry for entry in data[section] if entry["code"] == code), None)
+    if item is None:
+        raise Http404
+    return item
+
+
 def _number_text(value: Any) -> str:
     """A threshold as the UI writes numbers (decimal comma)."""
     return str(value).replace(".", ",")
@@ -87,9 +95,7 @@ def _number_text(value: Any) -> str:
 def edit_target(request: HttpRequest, code: str, target: str) -> HttpResponse:
     plan = draft_plan_or_404(request, code)
     data, version = exported(plan)
-    item = next((t for t in data["targets"] if t["code"] == target), None)
-    if item is None:
-        raise Http404
+    item = _item_or_404(data, "targets", target)
     return _edit_page(
         request,
         plan,
@@ -148,9 +154,7 @@ def edit_indicator(request: HttpRequest, code: str, indicator: str) -> HttpRespo
 def edit_task(request: HttpRequest, code: str, task: str) -> HttpResponse:
     plan = draft_plan_or_404(request, code)
     data, version = exported(plan)
-    item = next((t for t in data["tasks"] if t["code"] == task), None)
-    if item is None:
-        raise Http404
+    item = _item_or_404(data, "tasks", task)
     current = (item["agency"] or {}).get("code")
     facts = []
     if current and not drafts.bodies_for(plan).filter(code=current).exists():
@@ -178,9 +182,7 @@ def edit_task(request: HttpRequest, code: str, task: str) -> HttpResponse:
 def edit_milestone(request: HttpRequest, code: str, milestone: str) -> HttpResponse:
     plan = draft_plan_or_404(request, code)
     data, version = exported(plan)
-    item = next((m for m in data["milestones"] if m["code"] == milestone), None)
-    if item is None:
-        raise Http404
+    item = _item_or_404(data, "milestones", milestone)
     day = item["date"]  # ISO in the plan file; the form shows dd/mm/yyyy
     return _edit_page(
         request,
