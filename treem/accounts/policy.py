@@ -48,6 +48,7 @@ from django.utils.translation import gettext as _
 from treem.units import geometry
 from treem.units.models import AdministrativeUnit, Agency, UnitLevel
 from treem.units.scope import EntryScope, Scope
+from treem.units.successions import later_holders
 
 from .models import Role
 
@@ -150,15 +151,19 @@ def scope_for(user: Any) -> Scope:
 def body_entry_scope(agency: Agency) -> EntryScope:
     """The figures a body enters and reports: a district People's Committee (or, from 07/2025, a commune's)
     every element in its area; another body the elements it (or a group it belongs to) supplies, in its
-    area; a body without an area (a ministry) none. The same rule gives an agency reporter its entry rights and tells which figures an
-    accepted submission locks."""
+    area; a body without an area (a ministry) none. The same rule gives an agency reporter its entry rights
+    and tells which figures an accepted submission locks. A body that has ended supplied then what the
+    bodies that took its duty over supply now (an element's supplier is today's holder), so its accepted
+    reports keep locking those figures."""
     if agency.unit is None:
         return EntryScope(False)
     if agency.is_local_committee:  # a district's People's Committee (2023) or a commune's (from 07/2025)
         return EntryScope(True, agency.unit.path)
     # `.all()`, not values_list: a caller that prefetched the groups (reporting.locks) reads no more rows.
-    suppliers = frozenset([agency.pk, *(group.pk for group in agency.groups.all())])
-    return EntryScope(True, agency.unit.path, suppliers)
+    suppliers = {agency.pk, *(group.pk for group in agency.groups.all())}
+    if agency.valid_to is not None:
+        suppliers |= {later.pk for later in later_holders(agency)}
+    return EntryScope(True, agency.unit.path, frozenset(suppliers))
 
 
 def scope_of(request: HttpRequest | Any) -> Scope:

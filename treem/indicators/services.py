@@ -11,7 +11,7 @@ from treem.accounts.models import User
 from treem.core import audit
 from treem.core.models import AuditAction
 from treem.units.models import AdministrativeUnit, Agency
-from treem.units.successions import successor_on
+from treem.units.successions import holder_on
 
 from .models import DEFAULT_COMBO, Category, CategoryOptionCombo, Completion, DataElement, ValidationRule
 from .periods import get_period
@@ -55,11 +55,11 @@ def load_data_elements(
 ) -> list[DataElement]:
     """Create or update data elements from a plan file's `data_elements` (already validated).
 
-    Elements are shared by every plan. A plan of a later year names as supplier the body that took the
-    duty over (the Department of Health for the Department of Labour's figures in 2026): when the named
-    supplier is the successor on `on` of the element's stored one, the stored supplier stays, so loading
-    the later plan does not rewrite who supplied the earlier plan's figures (units.successions answers
-    who supplies them in a given year)."""
+    Elements are shared by every plan, and an element's supplier is the body that supplies it now: a plan
+    of a later year names the body that took the duty over (the Department of Health for the Department of
+    Labour's figures in 2026) and becomes the supplier. An earlier plan loaded again names the body that
+    held the duty in its year (`on`): the stored, later holder stays, and the exporter writes the earlier
+    holder back for that plan (units.successions.holder_on), so each plan keeps its own supplier."""
     categories = {c.code: c for c in Category.objects.prefetch_related("options")}
     stored = {e.code: e.supplier for e in DataElement.objects.select_related("supplier")}
     elements = []
@@ -68,7 +68,7 @@ def load_data_elements(
         supplier = agencies[code]
         previous = stored.get(row["code"])
         if on is not None and previous is not None and previous != supplier:
-            if successor_on(previous, on) == supplier:
+            if holder_on(previous, on) == supplier:
                 supplier = previous
         element, _ = DataElement.objects.update_or_create(
             code=row["code"],

@@ -12,7 +12,7 @@ import yaml
 from treem.indicators.models import DataElement
 from treem.plans.metadata import declared_elements, plan_rules
 from treem.units.models import Agency
-from treem.units.successions import successor_on
+from treem.units.successions import holder_on
 
 from .models import Plan
 
@@ -91,8 +91,8 @@ def export_plan(plan: Plan) -> dict:
                 "value_type": e.value_type,
                 "aggregation": e.aggregation,
                 "collection_level": e.collection_level,
-                # Who supplies it in the plan's year (a later plan names the body that took the duty over).
-                "supplier": _agency(successor_on(e.supplier, year_start) or e.supplier),
+                # Who supplied it in the plan's year (the element's supplier is today's holder of the duty).
+                "supplier": _agency(holder_on(e.supplier, year_start)),
                 "categories": [c.code for c in e.categories.all()],
                 **_derived(e),
             }

@@ -8,6 +8,8 @@ Stable API (copy_plan and reporting use it):
 - `valid_members(group, start, end)`: the members of a group that existed at any time from start to end.
 - `owing_during(agency, start, end)`: the bodies that owe a task given to `agency` in that period (a
   group's valid members, else the agency itself if it existed then).
+- `holder_on(agency, day, duty=None)`: the reverse: the body that held, on `day`, the duty `agency` holds
+  now (the Department of Labour, in 2023, for the Department of Health's child protection figures).
 - `year_span(year)`: 1 January to 31 December, the period a plan of that year addresses.
 """
 
@@ -83,6 +85,41 @@ def owing_during(agency: Agency, start: datetime.date, end: datetime.date) -> li
     if agency.is_group:
         return valid_members(agency, start, end)
     return [agency] if agency.exists_during(start, end) else []
+
+
+def holder_on(agency: Agency, day: datetime.date, duty: str | None = None) -> Agency:
+    """The body that held `agency`'s `duty` (None: child protection) on `day`: following the hand-overs
+    into `agency` made after `day` back to the body that had the duty then; `agency` itself when nothing
+    was handed to it after `day`."""
+    wanted = CHILD_PROTECTION_DUTY if duty is None else duty
+    current = agency
+    seen = {agency.pk}
+    for _step in range(MAX_CHAIN):
+        earlier = [
+            s
+            for s in AgencySuccession.objects.filter(successor=current, since__gt=day)
+            .select_related("predecessor")
+            .order_by("-since", "predecessor__code")
+            if s.duty in (wanted, "")
+        ]
+        if not earlier or earlier[0].predecessor_id in seen:
+            return current
+        current = earlier[0].predecessor
+        seen.add(current.pk)
+    return current
+
+
+def later_holders(agency: Agency) -> list[Agency]:
+    """The bodies that took `agency`'s child protection duty over, in order (none while nobody has)."""
+    found: list[Agency] = []
+    current: Agency | None = agency
+    while current is not None and len(found) < MAX_CHAIN:
+        following = _next_successor(current, datetime.date.max, None)
+        if following is None or following == agency or following in found:
+            break
+        found.append(following)
+        current = following
+    return found
 
 
 def successions_from(agency: Agency) -> list[AgencySuccession]:

@@ -10,11 +10,13 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from treem.accounts.policy import body_entry_scope
+from treem.indicators.models import DataElement
 from treem.plans.copying import copy_plan
-from treem.plans.exporter import plan_yaml
+from treem.plans.exporter import export_plan, plan_yaml
 from treem.plans.models import Plan, PlanStatus
 from treem.plans.services import load_plan
-from treem.units.models import AdministrativeUnit
+from treem.units.models import AdministrativeUnit, Agency
 
 DRAFT_FILE = settings.DATA_DIR / "plans" / "hue-2026.yaml"
 
@@ -56,8 +58,24 @@ def test_loading_the_2026_draft_leaves_the_2023_plan_and_its_numbers_as_they_wer
 
     before, numbers = exported("tth-2023"), evaluated()
     load_plan(DRAFT_FILE)
-    # The figures the Department of Labour supplied in 2023 are the Department of Health's in 2026, yet the
-    # 2023 plan still names the Department of Labour as their supplier.
+    # The figures the Department of Labour supplied in 2023 are the Department of Health's now, yet the
+    # 2023 plan still names the Department of Labour as their supplier, in whatever order the plans load.
     assert "SLDTBXH" in before and "SLDTBXH" not in exported("hue-2026")
     assert exported("tth-2023") == before
     assert evaluated() == numbers
+    load_plan(settings.DATA_DIR / "plans" / "tth-2023.yaml")
+    assert exported("tth-2023") == before and "SLDTBXH" not in exported("hue-2026")
+
+
+def test_the_health_department_supplies_the_labour_departments_figures_now(structure_2025):
+    element_code = next(
+        e["code"] for e in export_plan(structure_2025)["data_elements"] if e["supplier"]["code"] == "SLDTBXH"
+    )
+    load_plan(DRAFT_FILE)
+    element = DataElement.objects.get(code=element_code)
+    assert element.supplier.code == "SYT"
+    # …and the Department of Labour's accepted 2023 reports still lock those figures of theirs.
+    labour = Agency.objects.get(code="SLDTBXH")
+    commune = AdministrativeUnit.objects.version_of("19900", on=datetime.date(2023, 1, 1))
+    assert body_entry_scope(labour).allows(element, commune)
+    assert body_entry_scope(Agency.objects.get(code="SYT")).allows(element, commune)
