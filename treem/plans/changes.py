@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import copy
 import datetime
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
+
+from treem.core.formatting import format_number
 
 from .exporter import export_plan
 from .models import Plan
@@ -100,6 +102,11 @@ FIELD_LABELS = {
     "via": "qua",
     "source": "căn cứ",
 }
+# The parts of a dict field, where the key alone would be read wrongly ("title" of a signer).
+PART_LABELS = {"signer": {"name": "họ tên", "title": "chức vụ", "capacity": "thẩm quyền ký"}}
+# Numbers that are quantities (not a year, a code or a document number): written with the decimal comma.
+QUANTITY_FIELDS = {"threshold", "factor"}
+EMPTY = "(trống)"
 AGENCY_FIELDS = {"owner", "supplier", "agency", "cooperating", "reporters", "via", "recipients"}
 _PERIOD_YEAR = re.compile(r"^(\d{4})(.*)$")
 
@@ -198,16 +205,25 @@ def shift_plan_year(data: dict, years: int, on_change: ChangeSink | None = None)
 
 
 def show(field: str, value: Any) -> str | None:
-    """A value as a person reads it in a change: bodies by code, lists joined, yes/no."""
-    if value is None or value == "" or value == []:
+    """A value as a person reads it in a change: bodies by code (the changes page names them), quantities
+    with the UI's decimal comma, lists joined, yes/no, a dict as "label: value" per key (never JSON)."""
+    if value is None or value == "" or value == [] or value == {}:
         return None
     if field in AGENCY_FIELDS:
         refs = value if isinstance(value, list) else [value]
         return ", ".join(str(ref_code(ref)) for ref in refs)
     if isinstance(value, bool):
         return "có" if value else "không"
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if field in QUANTITY_FIELDS and isinstance(value, int | float | Decimal):
+        return format_number(value)
+    if isinstance(value, dict):
+        labels = PART_LABELS.get(field, {})
+        return "; ".join(
+            f"{labels.get(key, FIELD_LABELS.get(key, key))}: {show(key, part) or EMPTY}"
+            for key, part in value.items()
+        )
+    if isinstance(value, list):
+        return ", ".join(show(field, part) or EMPTY for part in value)
     return str(value)
 
 
@@ -225,10 +241,24 @@ def data_changes(old: dict, new: dict) -> list[PlanChange]:
 
 
 def _compare(changes: list[PlanChange], path: str, field: str, owner: str, old: Any, new: Any) -> None:
-    """`field` picks the label and how values show (title_text: a legal basis's title)."""
+    """`field` picks the label and how values show (title_text: a legal basis's title). A dict (the
+    signer) is compared key by key, so a cleared name reads "người ký – họ tên: … → —"."""
+    if field not in AGENCY_FIELDS and _dict_or_none(old) and _dict_or_none(new) and (old or new):
+        labels, heading = PART_LABELS.get(field, {}), FIELD_LABELS.get(field, field)
+        old_parts, new_parts = old or {}, new or {}
+        for key in [*old_parts, *(k for k in new_parts if k not in old_parts)]:
+            before, after = show(key, old_parts.get(key)), show(key, new_parts.get(key))
+            if before != after:
+                label = labels.get(key, FIELD_LABELS.get(key, key))
+                changes.append(PlanChange(f"{path}.{key}", f"{owner}: {heading} – {label}", before, after))
+        return
     before, after = show(field, old), show(field, new)
     if before != after:
         changes.append(PlanChange(path, f"{owner}: {FIELD_LABELS.get(field, field)}", before, after))
+
+
+def _dict_or_none(value: Any) -> bool:
+    return value is None or isinstance(value, dict)
 
 
 def _item_changes(path: str, key: str, name: str, old: list[dict], new: list[dict]) -> list[PlanChange]:

@@ -255,15 +255,17 @@ def field_errors(
     error: InputErrors, prefix: str, keys: dict[str, str]
 ) -> tuple[dict[str, list[str]], list[str]]:
     """Split the plan check's messages into those about one of the form's fields (`keys`: the plan-file
-    key under `prefix` → the form field) and the rest."""
+    key under `prefix` → the form field) and the rest. A field's message keeps only what is wrong: the
+    plan and the path ("kế hoạch …, targets[3]….threshold:") are the field it is shown next to."""
     by_field: dict[str, list[str]] = {}
     other: list[str] = []
     for message in error.messages:
         # "name, dòng N, targets[3].indicators[0].threshold: what is wrong." (no line for a dict)
-        path = message.split(": ", 1)[0].rsplit(", ", 1)[-1]
+        head, _colon, rest = message.partition(": ")
+        path = head.rsplit(", ", 1)[-1]
         field = next((f for key, f in keys.items() if path == (f"{prefix}.{key}" if prefix else key)), None)
-        if field is None:
+        if field is None or not rest:
             other.append(message)
         else:
-            by_field.setdefault(field, []).append(message)
+            by_field.setdefault(field, []).append(rest[:1].upper() + rest[1:])
     return by_field, other

@@ -54,6 +54,8 @@ class IndicatorForm(DraftForm):
 
     def clean_threshold(self) -> Any:
         value = drafts.threshold_value(self.cleaned_data["threshold"])
+        if isinstance(value, str):  # not a plain decimal: say so in words, not as the plan file's type
+            raise forms.ValidationError(_("Ngưỡng phải là một số, ví dụ 95 hoặc 9,5."))
         problem = drafts.threshold_problem(value)
         if problem:
             raise forms.ValidationError(problem)

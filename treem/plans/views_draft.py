@@ -22,9 +22,10 @@ from django.views.decorators.http import require_http_methods
 
 from treem.accounts.models import User
 from treem.accounts.policy import scope_of
+from treem.units.models import Agency
 
 from . import drafts, selectors
-from .changes import plan_changes
+from .changes import AGENCY_FIELDS, PlanChange, plan_changes
 from .exporter import export_plan
 from .models import Plan
 from .services import PlanIssueError, do_issue_plan
@@ -90,6 +91,33 @@ def _section_of(path: Any) -> str:
     return first if first in SECTIONS else "header"
 
 
+@dataclass(frozen=True)
+class NamedBodiesChange(PlanChange):
+    """A change of bodies as the page shows it: their names, with the codes for a title attribute."""
+
+    old_codes: str = ""
+    new_codes: str = ""
+
+
+def with_body_names(changes: list[PlanChange]) -> list[PlanChange]:
+    """Bodies by short name (or name) instead of the codes the plan file and copy_plan's output use."""
+    about_bodies = [c for c in changes if re.sub(r"\[\d+\]", "", c.path).rsplit(".", 1)[-1] in AGENCY_FIELDS]
+    codes = {code for c in about_bodies for value in (c.old, c.new) if value for code in value.split(", ")}
+    names = {agency.code: str(agency) for agency in Agency.objects.filter(code__in=codes)}
+
+    def named(value: str | None) -> str | None:
+        return value and ", ".join(names.get(code, code) for code in value.split(", "))
+
+    return [
+        NamedBodiesChange(
+            c.path, c.label, named(c.old), named(c.new), c.note, old_codes=c.old or "", new_codes=c.new or ""
+        )
+        if c in about_bodies
+        else c
+        for c in changes
+    ]
+
+
 def group_changes(changes: Iterable[Any]) -> list[ChangeGroup]:
     groups = {key: ChangeGroup(key, str(label)) for key, label in SECTIONS.items()}
     for change in changes:
@@ -102,7 +130,7 @@ def draft_changes(request: HttpRequest, code: str) -> HttpResponse:
     plan = draft_plan_or_404(request, code)
     groups: list[ChangeGroup] = []
     if plan.source is not None:
-        groups = group_changes(plan_changes(plan, plan.source))
+        groups = group_changes(with_body_names(plan_changes(plan, plan.source)))
     return render(
         request,
         "plans/draft/changes.html",

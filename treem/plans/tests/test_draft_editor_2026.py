@@ -58,7 +58,7 @@ def test_the_2026_draft_offers_only_2026_bodies_and_lists_an_edited_threshold_ag
     html = changes.content.decode()
     assert changes.status_code == 200 and "tth-2023" in html
     threshold_rows = [part for part in html.split('<li class="change card"')[1:] if "MT01-TVSS" in part]
-    assert any("ngưỡng" in row and "8.5" in row for row in threshold_rows)
+    assert any("ngưỡng" in row and "8,5" in row for row in threshold_rows)
 
 
 def test_the_2026_drafts_yaml_loads_back_unchanged(editor, draft_2026, tmp_path):

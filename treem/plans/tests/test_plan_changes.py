@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from treem.core.formatting import format_number
 from treem.plans.changes import PlanChange, data_changes, plan_changes, shift_date, shift_period
 from treem.plans.copying import do_copy_plan
 from treem.plans.exporter import export_plan
@@ -31,7 +32,7 @@ def test_a_copied_unedited_draft_shows_only_the_year_bodies_and_document(reform)
         field = change.path.rsplit(".", 1)[-1]
         assert field in {
             "owner", "supplier", "agency", "cooperating", "reporters", "via", "recipients",
-            "heading", "draft_note", "signer",
+            "heading", "draft_note", "name",
         }, change  # fmt: skip
     assert not any(c.path.endswith((".date", ".period")) or "năm 2023" in (c.old or "") for c in changes)
 
@@ -44,7 +45,7 @@ def test_an_edited_threshold_shows_as_one_change_with_its_indicator(reform):
     indicator["threshold"] = 8
     load_plan_data(data)
     change = next(c for c in plan_changes(draft, reform) if c.path.endswith("threshold"))
-    assert str(change) == f"targets[0].indicators[0].threshold: {old} → 8"
+    assert str(change) == f"targets[0].indicators[0].threshold: {format_number(old)} → 8"
     assert change.label == f"Chỉ tiêu {indicator['code']}: ngưỡng"
 
 
