@@ -27,6 +27,7 @@ PAGES = {
     "board": "/bao-cao/tth-2023/bang/",
     "task-progress": "/bao-cao/tth-2023/nhiem-vu/",
     "consolidated": "/bao-cao/tth-2023/M-2023-12-05/tong-hop/",
+    "units": "/don-vi/?ngay=01/01/2023",  # its search row (query, day, button) wraps
 }
 
 

@@ -42,8 +42,8 @@ def plans(scope: Scope) -> QuerySet[Plan]:
 
 
 def default_plan(plans_seen: list[Plan]) -> Plan | None:
-    """The plan a page opens on: the newest plan in force (issued); a draft drafted after it (the 2026
-    plan of Huế city being prepared) is offered in the picker but does not take its place."""
+    """The newest issued of `plans_seen` (the plans where the scope has a root: plan_choice), else the
+    newest: a draft drafted later (Huế city's 2026 plan) is offered in the picker, not opened first."""
     issued = [p for p in plans_seen if not p.is_draft]
     return next(iter(issued or plans_seen), None)
 

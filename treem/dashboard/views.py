@@ -22,6 +22,7 @@ from treem.units.models import AdministrativeUnit, Agency
 from . import charts, selectors, trends
 from .completeness import completeness
 from .disclosure import exact_counts, hidden_evaluation, small_count_label
+from .plan_choice import plans_with_root
 from .unserved import unserved_panel
 
 
@@ -55,7 +56,8 @@ class Selection:
 
 def _selection(request: HttpRequest) -> Selection:
     scope = scope_of(request)
-    all_plans = list(selectors.plans(scope))
+    # only plans where the scope has a root: a plan asked where it has none is a 404 like a missing one
+    all_plans = plans_with_root(scope)
     code = request.GET.get("plan")
     plan = next((p for p in all_plans if p.code == code), None) if code else selectors.default_plan(all_plans)
     if plan is None:
@@ -156,6 +158,7 @@ def chart(request: HttpRequest, indicator_code: str) -> HttpResponse:
     by_unit = [hidden_evaluation(line.evaluation, line.shown) for line in drill.lines]
     if not by_unit and drill.total_shown is not None:
         by_unit = [hidden_evaluation(drill.total, drill.total_shown)]
+    drawn = any(ev.value is not None for ev in by_unit)
     # across the 2025 reform a unit's earlier figures are its predecessors' (trends says so per period)
     series = trends.time_series(
         plan, indicator, unit, selectors.sixmonthly_periods(selection.period_codes), exact=exact
@@ -166,7 +169,9 @@ def chart(request: HttpRequest, indicator_code: str) -> HttpResponse:
         {
             **selection.context(request),
             "indicator": indicator,
-            "by_unit_chart": charts.to_html(charts.by_unit_figure(indicator, by_unit)),
+            # no bar to draw: the page says why (no figures yet, or small counts hidden), not an empty frame
+            "by_unit_chart": charts.to_html(charts.by_unit_figure(indicator, by_unit)) if drawn else None,
+            "by_unit_hidden": not drawn and drill.any_hidden,
             "over_time_chart": charts.to_html(
                 charts.over_time_figure(
                     indicator, [hidden_evaluation(ln.evaluation, ln.shown) for ln in series]
@@ -202,8 +207,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if not scope.has_access:
         # A new account: nothing to show until an administrator gives it a role and an area.
         return render(request, "accounts/no_access.html", status=200)
-    plans_seen = selectors.plans(scope)
-    plan = selectors.default_plan(list(plans_seen[:100]))
+    # the plan shortcuts come from plans where the scope has a root (not a 2023 plan for a 2025 commune)
+    plans_seen = plans_with_root(scope)
+    plan = selectors.default_plan(plans_seen)
     own_bodies = list(Agency.objects.filter(pk__in=scope.reports_for).order_by("code"))
     own_tasks = [(body, reporting.own_tasks(plan, body)) for body in own_bodies] if plan is not None else []
     board_card = None
@@ -219,7 +225,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "own_tasks": own_tasks,
             "board_card": board_card,
             "reads_boards": scope.agency_ids is None,
-            "other_plans": list(plans_seen[:100]) if scope.province_path is None else [],
+            "other_plans": plans_seen if scope.province_path is None else [],
             "can_review": reporting.may_review(scope),
         },
     )

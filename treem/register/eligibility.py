@@ -12,7 +12,7 @@ side, one child at a time); the tests check that both agree child by child, birt
   support recorded at 900.000 đ before 01/7/2024 and not raised since); each with the rule met and the
   amount owed. Only for a commune under the scope's `case_path`; one access event per child listed.
 - `unserved_counts(scope, area_path, day)`: the same children counted per unit one level below the area
-  (province → districts, district → communes) in one GROUP BY, for any scope that sees the area; outside
+  (province → districts, district → communes) in one GROUP BY, only in units that existed on `day`, for any scope that sees the area; outside
   case management small counts are "< 5" and a second count is hidden with a lone hidden one
   (treem.indicators.disclosure.complemented).
 
@@ -236,7 +236,9 @@ def unserved_counts(scope: Scope, area_path: str, day: datetime.date) -> Unserve
     commune, the units listed. No name leaves this function, so it writes no access event."""
     if not scope.sees_path(area_path):
         return UnservedCounts(None, [])
-    units = units_in(area_path)
+    # No residence history: on a day a child's commune did not exist, the child cannot be placed in that
+    # day's tree (a 2025 commune in a 2023 panel), so only units that existed on `day` count or are listed.
+    units = units_in(area_path).filter(geometry.existing_during_q(day, day))
     paths = dict(units.values_list("pk", "path"))
     children = Child.objects.filter(commune_id__in=list(paths))
     rows = unserved(children, day).order_by().values("commune_id").annotate(n=Count("pk"))
@@ -248,13 +250,8 @@ def unserved_counts(scope: Scope, area_path: str, day: datetime.date) -> Unserve
         if below is not None:
             found[below] = found.get(below, 0) + row["n"]
     shown_total = _shown(scope, area_path, total)
-    current = geometry.existing_during_q(day, day)
     # One level down is the tree's next level: districts in 2023, communes from 07/2025, none in a commune.
-    listed = list(
-        units.filter(geometry.children_q(area_path))
-        .filter(current | Q(path__in=list(found)))
-        .order_by("path")
-    )
+    listed = list(units.filter(geometry.children_q(area_path)).order_by("path"))
     shown = {unit.path: _shown(scope, unit.path, found.get(unit.path, 0)) for unit in listed}
     # The rows add up to the total shown above them: a lone hidden row must not be worked out by subtraction.
     protected = shown if _in_case_management(scope, area_path) else complemented(shown)

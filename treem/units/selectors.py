@@ -21,13 +21,14 @@ class UnitNode:
 def unit_tree(scope: Scope, query: str = "", on: datetime.date | None = None) -> list[UnitNode]:
     """The visible units that existed on `on` (today) as a forest (roots first); with a query, matching
     units and their ancestors. One day, one tree: the 2023 tree has districts, the 2025 one none, and a
-    code may name a unit of each."""
-    units = scope.units().valid_on(on or datetime.date.today()).select_related("parent")
+    code may name a unit of each. Each unit bears its name of that day (Tỉnh Thừa Thiên Huế in 2023)."""
+    day = on or datetime.date.today()
+    units = scope.units().valid_on(day).select_related("parent")
     if query:
         matches = units.filter(Q(name__icontains=query) | Q(code=query))
         wanted = {path for m in matches for path in [*geometry.ancestor_paths(m.path), m.path]}
         units = units.filter(path__in=wanted)
-    nodes = {u.pk: UnitNode(u) for u in units}
+    nodes = {u.pk: UnitNode(u.as_named_on(day)) for u in units}
     roots: list[UnitNode] = []
     for node in nodes.values():
         parent_id = node.unit.parent_id
