@@ -17,6 +17,7 @@ from treem.plans.metadata import element_codes
 from treem.plans.models import Indicator, Plan
 from treem.units import areas, geometry
 from treem.units.models import AdministrativeUnit, Agency
+from treem.units.successions import holders_on
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -136,6 +137,9 @@ def completeness(
     column_paths = {c.path for c in columns}
     elements = plan_elements(indicators)
     element_ids = [e.pk for e in elements]
+    # An element's supplier is today's holder of the duty; the period's column is the body that held it
+    # then (the Department of Labour in 2023 for what the Department of Health supplies now).
+    holders = holders_on({e.supplier for e in elements}, period.start_date)
 
     # The columns may lie at different depths (a period that spans the 2025 reform lists 2023 districts
     # and 2025 communes): group by the longest column path, then give each group to its column.
@@ -159,7 +163,7 @@ def completeness(
         .annotate(n=Count("id"))
         .order_by()
     ):
-        entered[(column_of(r["column"]), r["element__supplier_id"])] += r["n"]
+        entered[(column_of(r["column"]), holders[r["element__supplier_id"]].pk)] += r["n"]
 
     levels = {e.collection_level for e in elements}
     units_below: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)  # by unit type
@@ -174,9 +178,7 @@ def completeness(
         by_type = units_below[(column_of(r["column"]) or "", r["level"])]
         by_type[r["unit_type"]] = by_type.get(r["unit_type"], 0) + r["n"]
 
-    suppliers: dict[int, Agency] = {}
-    for element in elements:
-        suppliers.setdefault(element.supplier_id, element.supplier)
+    suppliers: dict[int, Agency] = {holder.pk: holder for holder in holders.values()}
     ancestors = geometry.ancestor_paths(unit.path)
     marks = (
         Completion.objects.filter(period__code=period.code, agency_id__in=list(suppliers))
@@ -200,7 +202,7 @@ def completeness(
             marked_below[(marked_column, r["agency_id"])] += r["n"]
 
     agencies = sorted(suppliers.values(), key=lambda a: a.code)
-    own = {a.pk: [e for e in elements if e.supplier_id == a.pk] for a in agencies}
+    own = {a.pk: [e for e in elements if holders[e.supplier_id] == a] for a in agencies}
     rows = []
     for column in columns:
         cells = []

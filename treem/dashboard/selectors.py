@@ -1,9 +1,7 @@
-"""Reads for the scorecard, drill-down and charts (the completeness matrix: completeness.py).
-
-The dashboard has no rules of its own: values and statuses come from `indicators.evaluation.evaluate`,
-which aggregates in SQL; here we only choose what to ask for (plan, period, unit, children) and shape the
-answers for pages. Every unit asked for is first checked against the user's scope (`accounts.policy`).
-"""
+"""Reads for the scorecard, drill-down and charts (the completeness matrix: completeness.py). No rules of
+its own: values and statuses come from `plans.evaluation.evaluate`, which aggregates in SQL; here we only
+choose what to ask for (plan, period, unit, children) and shape the answers for pages. Every unit asked
+for is first checked against the user's scope (`accounts.policy`)."""
 
 from __future__ import annotations
 
@@ -42,8 +40,7 @@ def plans(scope: Scope) -> QuerySet[Plan]:
 
 
 def default_plan(plans_seen: list[Plan]) -> Plan | None:
-    """The newest issued of `plans_seen` (the plans where the scope has a root: plan_choice), else the
-    newest: a draft drafted later (Huế city's 2026 plan) is offered in the picker, not opened first."""
+    """The newest issued of `plans_seen` (plan_choice), else the newest: a later draft is not opened first."""
     issued = [p for p in plans_seen if not p.is_draft]
     return next(iter(issued or plans_seen), None)
 
@@ -73,8 +70,7 @@ def period_options(codes: list[str]) -> list[tuple[str, str]]:
 
 
 def plan_province(plan: Plan) -> AdministrativeUnit:
-    """The version of the plan's province valid in the plan's year (Huế city for a 2026 plan, Thừa Thiên
-    Huế for 2023's), whatever version the plan row points at."""
+    """The plan's province as it was in the plan's year (its version, under its name of that year)."""
     year = (datetime.date(plan.year, 1, 1), datetime.date(plan.year, 12, 31))
     if plan.province.exists_during(*year):
         province = plan.province  # the loaders point a plan at its year's version: no query on every page

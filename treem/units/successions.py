@@ -16,6 +16,7 @@ Stable API (copy_plan and reporting use it):
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from .models import Agency, AgencySuccession
 
@@ -91,22 +92,31 @@ def holder_on(agency: Agency, day: datetime.date, duty: str | None = None) -> Ag
     """The body that held `agency`'s `duty` (None: child protection) on `day`: following the hand-overs
     into `agency` made after `day` back to the body that had the duty then; `agency` itself when nothing
     was handed to it after `day`."""
+    return holders_on([agency], day, duty)[agency.pk]
+
+
+def holders_on(agencies: Iterable[Agency], day: datetime.date, duty: str | None = None) -> dict[int, Agency]:
+    """`holder_on` for several bodies at once, in one query (agency pk → the holder on `day`)."""
     wanted = CHILD_PROTECTION_DUTY if duty is None else duty
-    current = agency
-    seen = {agency.pk}
-    for _step in range(MAX_CHAIN):
-        earlier = [
-            s
-            for s in AgencySuccession.objects.filter(successor=current, since__gt=day)
-            .select_related("predecessor")
-            .order_by("-since", "predecessor__code")
-            if s.duty in (wanted, "")
-        ]
-        if not earlier or earlier[0].predecessor_id in seen:
-            return current
-        current = earlier[0].predecessor
-        seen.add(current.pk)
-    return current
+    handed_to: dict[int, AgencySuccession] = {}
+    later = (
+        AgencySuccession.objects.filter(since__gt=day, duty__in=[wanted, ""])
+        .select_related("predecessor")
+        .order_by("since", "-predecessor__code")  # the latest, then the first by code, wins
+    )
+    for succession in later:
+        handed_to[succession.successor_id] = succession
+    out: dict[int, Agency] = {}
+    for agency in agencies:
+        current, seen = agency, {agency.pk}
+        for _step in range(MAX_CHAIN):
+            earlier = handed_to.get(current.pk)
+            if earlier is None or earlier.predecessor_id in seen:
+                break
+            current = earlier.predecessor
+            seen.add(current.pk)
+        out[agency.pk] = current
+    return out
 
 
 def later_holders(agency: Agency) -> list[Agency]:

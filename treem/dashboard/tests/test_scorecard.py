@@ -304,13 +304,14 @@ def test_province_scorecard_takes_a_fixed_handful_of_queries(
     client.force_login(leader)
     client.get(SCORECARD, {"period": "2023S1"})  # the periods exist from here on
     # session and user 2, plan 1, periods 3, unit 1, indicators 1, two evaluate() calls 7 each, derived
-    # elements 1, children 1, unit picker 1, completeness 4, children owed a benefit 3 (units, one GROUP BY,
-    # units listed), demo-site banner 1: the same for the province as for a commune.
-    with django_assert_max_num_queries(34):
+    # elements 1, children 1, unit picker 1, completeness 5 (with who held each supplier's duty in the
+    # period), children owed a benefit 3 (units, one GROUP BY, units listed), demo-site banner 1: the same
+    # for the province as for a commune.
+    with django_assert_max_num_queries(35):
         response = client.get(SCORECARD, {"period": "2023S1"})
     assert response.status_code == 200
     client.get(SCORECARD, {"period": "2023S1", "unit": "474"})
-    with django_assert_max_num_queries(34):  # 36 communes: still no query per unit or per indicator
+    with django_assert_max_num_queries(35):  # 36 communes: still no query per unit or per indicator
         response = client.get(SCORECARD, {"period": "2023S1", "unit": "474"})
     assert data_value(row(response.content.decode(), "MT01-TVSS")) == "20.00"
 
