@@ -35,13 +35,17 @@ def _accepted() -> list[_Frozen]:
         .select_related("round__milestone", "agency__unit")
         .prefetch_related("agency__groups")  # body_entry_scope reads them: one query, not one per report
     )
+    # One scope per body, not per report: an ended body's scope asks who took its duties over.
+    scopes: dict[int, EntryScope] = {}
     for submission in accepted:
+        if submission.agency_id not in scopes:
+            scopes[submission.agency_id] = body_entry_scope(submission.agency)
         _kind, start, end = period_dates(submission.round.milestone.period)
         reason = _(
             "số liệu đã được tiếp nhận trong báo cáo “%(round)s” của %(body)s nên không sửa được; muốn sửa, "
             "đề nghị cơ quan điều phối cấp tỉnh mở lại báo cáo đó"
         ) % {"round": submission.round.milestone.description, "body": submission.agency}
-        frozen.append(_Frozen(body_entry_scope(submission.agency), start, end, reason))
+        frozen.append(_Frozen(scopes[submission.agency_id], start, end, reason))
     return frozen
 
 
