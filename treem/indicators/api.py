@@ -29,7 +29,7 @@ from treem.core.errors import InputErrors
 from treem.core.uploads import excerpt
 from treem.units.scope import unit_in_scope
 
-from . import dhis2
+from . import dhis2, dhis2_read
 from .datavalues import import_values
 from .disclosure import Reader
 from .periods import span_of
@@ -181,7 +181,7 @@ class DataValueSetView(APIView):
             if not isinstance(text, str):  # no body at all
                 raise InputErrors(["Không có nội dung: gửi dataValueSets dạng JSON hoặc CSV."])
             is_csv = (request.content_type or "").split(";")[0].strip() == "text/csv"
-            read = dhis2.read_csv if is_csv else dhis2.read_json
+            read = dhis2_read.read_csv if is_csv else dhis2_read.read_json
             inputs = read(text, max_values=MAX_API_VALUES)
         except InputErrors as exc:
             return _error(status.HTTP_400_BAD_REQUEST, *exc.messages)

@@ -29,7 +29,9 @@ VALUE_COLUMNS = [
     "value",
     "comment",
     "stored_by_id",
+    "followup",
     "updated_at",
+    "created_at",
 ]
 ROW_COLUMNS = ["id", *VALUE_COLUMNS]
 
@@ -42,7 +44,7 @@ def insert_new_values(rows: Sequence[NewValue], now: datetime.datetime) -> None:
     if connection.vendor == "postgresql":
         _copy_values(table, rows, now)
     else:
-        _executemany(table, VALUE_COLUMNS, [(*row, now) for row in rows])
+        _executemany(table, VALUE_COLUMNS, [(*row, False, now, now) for row in rows])
     _write_history(table, now, {row[3] for row in rows})
 
 
@@ -78,7 +80,7 @@ def _copy_values(table: str, rows: Sequence[NewValue], now: datetime.datetime) -
         with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for i in range(0, len(rows), 50_000):
                 block = "".join(
-                    f"{e}\t{c}\t{u}\t{p}\t{v}\t{_escape(comment)}\t{null if user is None else user}\t{stamp}\n"
+                    f"{e}\t{c}\t{u}\t{p}\t{v}\t{_escape(comment)}\t{null if user is None else user}\tf\t{stamp}\t{stamp}\n"
                     for e, c, u, p, v, comment, user in rows[i : i + 50_000]
                 )
                 copy.write(block.encode())
@@ -88,14 +90,13 @@ def _executemany(table: str, columns: list[str], rows: list[tuple]) -> None:
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     marks = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
-    stamp_at = columns.index("updated_at")
+    stamps = [columns.index("updated_at"), columns.index("created_at")]
     with connection.cursor() as cursor:
         for i in range(0, len(rows), 5000):
             chunk = [
-                (
-                    *row[:stamp_at],
-                    connection.ops.adapt_datetimefield_value(row[stamp_at]),
-                    *row[stamp_at + 1 :],
+                tuple(
+                    connection.ops.adapt_datetimefield_value(cell) if at in stamps else cell
+                    for at, cell in enumerate(row)
                 )
                 for row in rows[i : i + 5000]
             ]

@@ -10,6 +10,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -182,6 +183,10 @@ class DataValue(models.Model):
         db_constraint=False,
     )
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    # When the value was first stored (DHIS2 `created`); values stored before this field: their last change.
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    # DHIS2's "mark for follow-up": kept as sent, exported as sent.
+    followup = models.BooleanField(_("cần theo dõi thêm"), default=False)
     # History is read by value id (indexed) and date; indexes on its other columns would only slow imports.
     history = HistoricalRecords(no_db_index=["element", "combo", "unit", "period", "stored_by"])
 

@@ -27,13 +27,22 @@ class ValueInput:
     comment: str | None = None  # None: keep the stored comment (Excel and the grid carry none); "": clear it
     where: str = ""  # where the value came from, e.g. "Trang tính 'Số liệu', dòng 7, cột E"
     seen: Seen | None = None  # None: no check against what was seen
+    index: int | None = None  # position in a DHIS2 file (0-based), reported in conflicts' `indexes`
+    followup: bool | None = None  # DHIS2 "mark for follow-up"; None: keep the stored flag
 
 
 @dataclass
 class Message:
+    """A conflict or warning. `where` is for people (a row, a sheet cell); `object`, `code` and `indexes` are
+    for DHIS2 clients: the offending identifier (an element, unit, period or combo code, a rule code, the
+    value itself), DHIS2's error code (E7610…) and the positions of the inputs it concerns."""
+
     where: str
     field: str
     text: str
+    object: str = ""
+    code: str = ""
+    indexes: list[int] = field(default_factory=list)
 
     def __str__(self) -> str:
         return f"{self.where}{', ' if self.where else ''}{self.field}: {self.text}"
@@ -57,6 +66,11 @@ class ImportSummary:
     conflicts: list[Message] = field(default_factory=list)
     warnings: list[Message] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+
+    @property
+    def rejected_indexes(self) -> list[int]:
+        """The positions of the inputs not written because of a conflict (DHIS2 `rejectedIndexes`)."""
+        return sorted({i for c in self.conflicts for i in c.indexes})
 
     @property
     def status(self) -> str:

@@ -27,7 +27,7 @@ from treem.core.numbers import parse_typed_number
 from treem.core.periods import parse_period
 from treem.core.yamlfile import load_with_lines
 from treem.entry import excel
-from treem.indicators import dhis2
+from treem.indicators import dhis2_read
 from treem.units.services import read_units_csv
 
 TEXT = st.characters(codec="utf-8")  # what a request or a file can carry (no lone surrogates)
@@ -89,13 +89,13 @@ def allowed(fn, *args, errors=(InputErrors, ValueError)) -> None:
 @FUZZ
 @given(text=json_texts)
 def test_the_dhis2_json_reader(text):
-    allowed(dhis2.read_json, text)
+    allowed(dhis2_read.read_json, text)
 
 
 @FUZZ
 @given(text=csv_texts)
 def test_the_dhis2_csv_reader(text):
-    allowed(dhis2.read_csv, text)
+    allowed(dhis2_read.read_csv, text)
 
 
 @FUZZ

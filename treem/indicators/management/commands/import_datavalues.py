@@ -8,7 +8,7 @@ from treem.accounts.policy import EntryScope
 from treem.core.errors import InputErrors
 from treem.core.management.base import LoaderCommand
 from treem.core.uploads import size_text
-from treem.indicators import dhis2
+from treem.indicators import dhis2_read
 from treem.indicators.datavalues import import_values
 
 MAX_FILE_BYTES = 1024 * 1024 * 1024  # a national half-year is ~45 MB
@@ -44,7 +44,7 @@ class Command(LoaderCommand):
         max_values: int | None,
         **options: Any,
     ) -> None:
-        inputs = dhis2.read_file(path.name, read_text(path, max_bytes), max_values=max_values)
+        inputs = dhis2_read.read_file(path.name, read_text(path, max_bytes), max_values=max_values)
         summary = import_values(
             inputs,
             user=None,
