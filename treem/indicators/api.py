@@ -106,7 +106,7 @@ class DataValueSetView(APIView):
             404: OpenApiResponse(ERROR, description="no such orgUnit within the user's scope"),
         },
     )
-    def get(self, request: Request) -> Response | HttpResponse:
+    def get(self, request: Request, **route: str | None) -> Response | HttpResponse:
         periods = _codes(request, "period")
         unit_code = request.query_params.get("orgUnit", "").strip()
         problems = [] if periods else ["Thiếu tham số period (mã kỳ DHIS2, ví dụ 2023S1)."]
@@ -165,7 +165,7 @@ class DataValueSetView(APIView):
             )
         ],
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: Request, **route: str | None) -> Response:
         scope = scope_of(request)
         if not scope.can_enter_values:
             return _error(status.HTTP_403_FORBIDDEN, "Bạn không có quyền nhập số liệu.")
@@ -193,9 +193,3 @@ class DataValueSetView(APIView):
         summary = import_values(inputs, user=request.user, scope=scope.entry, dry_run=dry_run)
         http_status = status.HTTP_409_CONFLICT if summary.conflicts else status.HTTP_200_OK
         return Response(summary.as_dict(), status=http_status)
-
-
-@extend_schema(exclude=True)
-class DataValueSetNoSlashView(DataValueSetView):
-    """`/api/dataValueSets` as DHIS2 clients write it, without the trailing slash: the same endpoint
-    (Django would otherwise redirect a POST, losing its body, or fail in DEBUG). Not listed in the schema."""
