@@ -49,8 +49,18 @@ class DataValueAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only: every value is written through the one write path (datavalues.import_values), which checks
     scope, report locks, validation rules and derived elements; a form here would bypass all four."""
 
-    list_display = ["element", "combo", "unit", "period", "value", "stored_by", "updated_at"]
-    list_filter = ["period", "element"]
+    list_display = [
+        "element",
+        "combo",
+        "unit",
+        "period",
+        "value",
+        "followup",
+        "stored_by",
+        "created_at",
+        "updated_at",
+    ]
+    list_filter = ["period", "element", "followup"]
     search_fields = ["element__code", "unit__code", "unit__name"]
     raw_id_fields = ["unit", "element", "stored_by"]
 

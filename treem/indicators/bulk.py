@@ -17,9 +17,8 @@ from django.db import connection
 
 from .models import DataValue
 
-NewValue = tuple[
-    int, int, int, int, Decimal, str, int | None
-]  # element, combo, unit, period, value, comment, user
+# element, combo, unit, period, value, comment, user, followup: the first columns of VALUE_COLUMNS
+NewValue = tuple[int, int, int, int, Decimal, str, int | None, bool]
 
 VALUE_COLUMNS = [
     "element_id",
@@ -44,7 +43,7 @@ def insert_new_values(rows: Sequence[NewValue], now: datetime.datetime) -> None:
     if connection.vendor == "postgresql":
         _copy_values(table, rows, now)
     else:
-        _executemany(table, VALUE_COLUMNS, [(*row, False, now, now) for row in rows])
+        _executemany(table, VALUE_COLUMNS, [(*row, now, now) for row in rows])
     _write_history(table, now, {row[3] for row in rows})
 
 
@@ -80,8 +79,9 @@ def _copy_values(table: str, rows: Sequence[NewValue], now: datetime.datetime) -
         with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for i in range(0, len(rows), 50_000):
                 block = "".join(
-                    f"{e}\t{c}\t{u}\t{p}\t{v}\t{_escape(comment)}\t{null if user is None else user}\tf\t{stamp}\t{stamp}\n"
-                    for e, c, u, p, v, comment, user in rows[i : i + 50_000]
+                    f"{e}\t{c}\t{u}\t{p}\t{v}\t{_escape(comment)}\t{null if user is None else user}\t"
+                    f"{'t' if followup else 'f'}\t{stamp}\t{stamp}\n"
+                    for e, c, u, p, v, comment, user, followup in rows[i : i + 50_000]
                 )
                 copy.write(block.encode())
 

@@ -12,10 +12,11 @@ from treem.accounts import policy
 from treem.core.periods import PeriodError, parse_period, period_label
 from treem.units.models import AdministrativeUnit
 
+from . import conflict_codes as codes
 from . import validation
-from .models import DEFAULT_COMBO, DataElement, DataValue, Period
+from .models import DEFAULT_COMBO, CategoryOptionCombo, DataElement, DataValue, Period
 from .periods import get_period
-from .value_inputs import Message, Resolved, ValueInput
+from .value_inputs import Message, Resolved, ValueInput, conflict
 
 COMMENT_MAX_LENGTH = cast(int, DataValue._meta.get_field("comment").max_length)  # set on the field
 LEVEL_NAMES = {"province": "tỉnh", "district": "huyện", "commune": "xã"}
@@ -47,6 +48,7 @@ class Catalogue:
         self.elements = {
             e.code: ElementInfo(e, by_element[e.pk]) for e in DataElement.objects.select_related("supplier")
         }
+        self.combos = set(CategoryOptionCombo.objects.values_list("code", flat=True))
         self.periods: dict[str, Period] = {}  # found or made in the current transaction only
 
     def unit_map(self, codes: set[str]) -> dict[str, list[AdministrativeUnit]]:
@@ -86,9 +88,13 @@ class Resolver:
         units: dict[str, list[AdministrativeUnit]],
         *,
         derivation: bool = False,
+        strict: bool = False,
+        delete_only: bool = False,
     ) -> None:
         self.catalogue = catalogue
         self.derivation = derivation  # the writer computes derived values (may write derived elements)
+        self.strict = strict  # numbers as DHIS2 writes them (machine formats), not as people type them
+        self.delete_only = delete_only  # importStrategy DELETE: every input names a value to delete
         self.scope = scope
         self.units = units  # catalogue.unit_map() of the inputs' codes
         # (element code, unit id) pairs that passed scope and level: by id, as one code has several versions.
@@ -105,15 +111,17 @@ class Resolver:
             return self.check(item)
         if not self.derivation and element[0].is_derived_for(place[1].start_date):
             return self.check(item)
+        if self.delete_only:
+            return Resolved(item, element[0].id, element[1], place[0], place[1], None)
         if item.comment and (len(item.comment) > COMMENT_MAX_LENGTH or "\x00" in item.comment):
             return self.check(item)
         raw = item.value
         if raw is None or raw == "":
             return Resolved(item, element[0].id, element[1], place[0], place[1], None)
         try:
-            value = validation.check_value(element[0], raw)
+            value = validation.check_value(element[0], raw, strict=self.strict)
         except ValueError as exc:
-            return [Message(item.where, "value", str(exc))]
+            return [conflict(item, "value", str(exc), object=item.element, code=codes.VALUE_INVALID)]
         return Resolved(item, element[0].id, element[1], place[0], place[1], value)
 
     def period(self, code: str) -> Period | str:
@@ -130,31 +138,44 @@ class Resolver:
     def check(self, item: ValueInput) -> Resolved | list[Message]:
         """Every check of one input, each problem named; remembers what was found good."""
         problems: list[Message] = []
-        comment = item.comment or ""
-        texts = (item.element, item.combo, item.unit, item.period, comment, str(item.value or ""))
+        raw = None if self.delete_only else item.value
+        comment = "" if self.delete_only else item.comment or ""
+        texts = (item.element, item.combo, item.unit, item.period, comment, str(raw or ""))
         if any("\x00" in text for text in texts):
-            return [Message(item.where, "value", "có ký tự không hợp lệ (NUL)")]
+            bad = item.element.replace("\x00", "")
+            return [
+                conflict(item, "value", "có ký tự không hợp lệ (NUL)", object=bad, code=codes.VALUE_INVALID)
+            ]
         combo_code = item.combo or DEFAULT_COMBO
         info = self.catalogue.elements.get(item.element)
         combo_id = None
         if info is None:
             problems.append(
-                Message(item.where, "dataElement", f"không có chỉ số dữ liệu mã '{item.element}'")
+                conflict(
+                    item,
+                    "dataElement",
+                    f"không có chỉ số dữ liệu mã '{item.element}'",
+                    object=item.element,
+                    code=codes.ELEMENT_NOT_FOUND,
+                )
             )
         else:
             combo_id = info.combo_ids.get(combo_code)
             if combo_id is None:
                 allowed = ", ".join(sorted(info.combo_ids))
+                known = combo_code in self.catalogue.combos
                 problems.append(
-                    Message(
-                        item.where,
+                    conflict(
+                        item,
                         "categoryOptionCombo",
                         f"'{combo_code}' không thuộc phân tổ của {item.element} ({allowed})",
+                        object=combo_code,
+                        code=codes.COMBO_NOT_OF_ELEMENT if known else codes.COMBO_NOT_FOUND,
                     )
                 )
         period: Period | str | None = self.catalogue.periods.get(item.period) or self.period(item.period)
         if isinstance(period, str):
-            problems.append(Message(item.where, "period", period))
+            problems.append(conflict(item, "period", period, object=item.period, code=codes.PERIOD_INVALID))
             period = None
         versions = self.units.get(item.unit) or []
         unit = versions[0] if versions else None
@@ -162,61 +183,79 @@ class Resolver:
             unit = version_during(versions, period)
             seen = [v for v in versions if self.scope.allows_unit(v)]
             if unit is None and seen:  # named only to whom may see it; otherwise "not in your scope" below
-                problems.append(Message(item.where, "orgUnit", _absent_during(seen[0], period)))
+                problems.append(
+                    conflict(
+                        item,
+                        "orgUnit",
+                        _absent_during(seen[0], period),
+                        object=item.unit,
+                        code=codes.UNIT_NOT_FOUND,
+                    )
+                )
             elif unit is None:
                 unit = versions[0]
-        if unit is not None and not self.scope.allows_unit(unit):
+        if (unit is not None and not self.scope.allows_unit(unit)) or not versions:
             unit = None  # outside the area the user enters for: answered as if it did not exist
             problems.append(
-                Message(
-                    item.where,
+                conflict(
+                    item,
                     "orgUnit",
                     f"không có đơn vị hành chính mã '{item.unit}' trong phạm vi của bạn",
-                )
-            )
-        elif not versions:
-            problems.append(
-                Message(
-                    item.where,
-                    "orgUnit",
-                    f"không có đơn vị hành chính mã '{item.unit}' trong phạm vi của bạn",
+                    object=item.unit,
+                    code=codes.UNIT_NOT_FOUND,
                 )
             )
         if info is not None and unit is not None:
             if not self.scope.allows(info.element, unit):
                 problems.append(
-                    Message(
-                        item.where,
+                    conflict(
+                        item,
                         "orgUnit",
                         f"bạn không được nhập {item.element} cho đơn vị '{unit.code}' ({unit.name})",
+                        object=item.unit,
+                        code=codes.NOT_PERMITTED,
                     )
                 )
         if info is not None and unit is not None and info.element.collection_level != unit.level:
             problems.append(
-                Message(
-                    item.where,
+                conflict(
+                    item,
                     "orgUnit",
                     f"{item.element} được nhập cho đơn vị cấp {LEVEL_NAMES[info.element.collection_level]}, "
                     f"không nhập cho '{unit.code}' ({unit.name})",
+                    object=item.unit,
+                    code=codes.WRONG_LEVEL,
                 )
             )
         if info is not None and period is not None and not self.derivation:
             if info.element.is_derived_for(period.start_date):
-                problems.append(Message(item.where, "dataElement", derived_refusal(info.element)))
+                problems.append(
+                    conflict(
+                        item,
+                        "dataElement",
+                        derived_refusal(info.element),
+                        object=item.element,
+                        code=codes.DERIVED_ELEMENT,
+                    )
+                )
         if len(comment) > COMMENT_MAX_LENGTH:
             problems.append(
-                Message(
-                    item.where,
+                conflict(
+                    item,
                     "comment",
                     f"ghi chú dài {len(comment)} ký tự, tối đa {COMMENT_MAX_LENGTH}",
+                    object=item.element,
+                    code=codes.COMMENT_INVALID,
                 )
             )
         value = None
-        if info is not None and item.value is not None and item.value != "":
+        if info is not None and raw is not None and raw != "":
             try:
-                value = validation.check_value(info.element, item.value)
+                value = validation.check_value(info.element, raw, strict=self.strict)
             except ValueError as exc:
-                problems.append(Message(item.where, "value", str(exc)))
+                problems.append(
+                    conflict(item, "value", str(exc), object=item.element, code=codes.VALUE_INVALID)
+                )
         if problems or info is None or combo_id is None or unit is None or period is None:
             return problems  # any of these that is None came with a problem above
         self.good_elements[(item.element, item.combo)] = (info.element, combo_id)

@@ -17,58 +17,129 @@ from treem.core.formatting import format_number
 from treem.core.periods import period_label
 from treem.units.models import AdministrativeUnit
 
+from . import conflict_codes as codes
 from . import validation
 from .expressions import Term
 from .models import DEFAULT_COMBO, CategoryOptionCombo, DataElement
-from .value_inputs import CellIds, ImportSummary, Message, Resolved, Stored
+from .value_inputs import CellIds, ImportSummary, Message, Resolved, Stored, conflict
+
+# atomicMode NONE: inputs breaking a rule are left out and the rest checked again, at most this many times
+# (leaving some out can break another rule); then every input left in a cell still breaking one is left out.
+RULE_ROUNDS = 5
 
 
-def check_rules(resolved: list[Resolved], rules: list[validation.Rule], summary: ImportSummary) -> None:
+def check_rules(
+    resolved: list[Resolved], rules: list[validation.Rule], summary: ImportSummary, *, atomic: bool = True
+) -> set[int]:
     """Add a conflict for every rule (`validation.all_rules()`) the stored values, overlaid with `resolved`,
-    would break."""
+    would break; return the positions (in `resolved`) of the inputs left out.
+
+    `atomic`: one pass naming every broken rule (nothing is written anyway). Otherwise the inputs a broken
+    rule involves (its elements' inputs in that unit and period) are left out and the rest checked again,
+    so what is written breaks no rule that was kept before."""
     # Cells by unit id: one code is two units after the 2025 reform (see validation.stored_values).
-    cells = {(r.unit_id, r.input.period) for r in resolved}
-    values = validation.stored_values(cells)
-    origin: dict[validation.Cell, dict[str, str]] = defaultdict(dict)
-    for row in resolved:
-        item = row.input
-        cell = values[(row.unit_id, item.period)]
-        combo = item.combo or DEFAULT_COMBO
+    by_cell: dict[validation.Cell, list[int]] = defaultdict(list)
+    for position, row in enumerate(resolved):
+        by_cell[_cell(row)].append(position)
+    stored = validation.stored_values(set(by_cell))
+    left_out: set[int] = set()
+    dirty = set(by_cell)  # the cells to check: at first all, then those where inputs were left out
+    for round_ in range(1 if atomic else RULE_ROUNDS + 1):
+        kept = [i for cell in dirty for i in by_cell[cell] if i not in left_out]
+        broken = _broken(resolved, kept, stored, rules, copy=not atomic)
+        if not broken:
+            break
+        last = round_ == RULE_ROUNDS
+        dirty = set()
+        names = _Names([(cell, rule) for cell, rule, *_rest in broken])
+        for cell, rule, left, right, involved in broken:
+            if not involved and round_:
+                continue  # broken by the stored values alone: named once, in the first pass
+            if last:
+                involved = [i for i in by_cell[cell] if i not in left_out]
+            rows = [resolved[i] for i in involved]
+            summary.conflicts.append(_message(rule, left, right, cell, rows, names))
+            left_out.update(involved)
+            if involved:
+                dirty.add(cell)
+        if not dirty:
+            break
+    return left_out
+
+
+def _cell(row: Resolved) -> validation.Cell:
+    return (row.unit_id, row.input.period)
+
+
+Broken = list[tuple[validation.Cell, validation.Rule, Decimal, Decimal, list[int]]]
+
+
+def _broken(
+    resolved: list[Resolved],
+    kept: list[int],
+    stored: dict[validation.Cell, validation.CellValues],
+    rules: list[validation.Rule],
+    *,
+    copy: bool,
+) -> Broken:
+    """(cell, rule, left, right, positions of the inputs of the rule's elements in the cell) for every rule
+    the stored values overlaid with the kept inputs break. `copy=False` overlays `stored` itself (one pass)."""
+    values: dict[validation.Cell, validation.CellValues] = {}
+    inputs: dict[validation.Cell, list[int]] = defaultdict(list)
+    for i in kept:
+        row = resolved[i]
+        cell = _cell(row)
+        if cell not in values:
+            values[cell] = (
+                defaultdict(dict, {e: dict(c) for e, c in stored[cell].items()}) if copy else stored[cell]
+            )
+        combo = row.input.combo or DEFAULT_COMBO
         if row.value is None:
-            cell[item.element].pop(combo, None)
+            values[cell][row.input.element].pop(combo, None)
         else:
-            cell[item.element][combo] = row.value
-        origin[(row.unit_id, item.period)][item.element] = item.where
-    broken = validation.rule_violations({c: values[c] for c in cells}, rules)
-    if not broken:
-        return
-    names = _Names(broken)
-    for (unit_id, period_code), problems in broken.items():
-        place = names.place(unit_id, period_code)
+            values[cell][row.input.element][combo] = row.value
+        inputs[cell].append(i)
+    found: Broken = []
+    for cell, problems in validation.rule_violations(values, rules).items():
         for rule, left, right in problems:
-            sources = origin[(unit_id, period_code)]
-            where = next((sources[e] for e in sorted(rule.elements) if sources.get(e)), "")
-            text = _(
-                "%(rule)s: %(left)s là %(left_value)s, phải %(operator)s %(right)s là %(right_value)s "
-                "(%(place)s)"
-            ) % {
-                "rule": rule.message,
-                "left": names.side(rule.terms[0]),
-                "left_value": format_number(left),
-                "operator": comparisons.words(rule.operator),
-                "right": names.side(rule.terms[1]),
-                "right_value": format_number(right),
-                "place": place,
-            }
-            summary.conflicts.append(Message(where or place, "value", text))
+            involved = [i for i in inputs[cell] if resolved[i].input.element in rule.elements]
+            found.append((cell, rule, left, right, involved))
+    return found
+
+
+def _message(
+    rule: validation.Rule,
+    left: Decimal,
+    right: Decimal,
+    cell: validation.Cell,
+    rows: list[Resolved],
+    names: _Names,
+) -> Message:
+    place = names.place(*cell)
+    # Where the first of the rule's elements (by code) that the write gives came from, as before.
+    sources = {row.input.element: row.input.where for row in rows}
+    where = next((sources[e] for e in sorted(rule.elements) if sources.get(e)), "")
+    text = _(
+        "%(rule)s: %(left)s là %(left_value)s, phải %(operator)s %(right)s là %(right_value)s (%(place)s)"
+    ) % {
+        "rule": rule.message,
+        "left": names.side(rule.terms[0]),
+        "left_value": format_number(left),
+        "operator": comparisons.words(rule.operator),
+        "right": names.side(rule.terms[1]),
+        "right_value": format_number(right),
+        "place": place,
+    }
+    indexes = sorted({row.input.index for row in rows if row.input.index is not None})
+    return Message(where or place, "value", text, rule.code, codes.RULE_BROKEN, indexes)
 
 
 class _Names:
     """The names of the elements, combos and units a list of broken rules mentions (looked up only when a
     rule is broken)."""
 
-    def __init__(self, broken: dict[validation.Cell, list[tuple[validation.Rule, Decimal, Decimal]]]) -> None:
-        rules = [rule for problems in broken.values() for rule, _left, _right in problems]
+    def __init__(self, broken: list[tuple[validation.Cell, validation.Rule]]) -> None:
+        rules = [rule for _cell, rule in broken]
         terms = [t for rule in rules for t in rule.terms[0] + rule.terms[1]]
         self.elements = dict(
             DataElement.objects.filter(code__in={t.element for t in terms}).values_list("code", "name")
@@ -81,7 +152,7 @@ class _Names:
         self.units = {
             pk: (code, name)
             for pk, code, name in AdministrativeUnit.objects.filter(
-                pk__in={u for u, _p in broken}
+                pk__in={unit for (unit, _period), _rule in broken}
             ).values_list("pk", "code", "name")
         }
 
@@ -97,10 +168,12 @@ class _Names:
         return f"{unit[1]} ({unit[0]}), {period_label(period_code)}" if unit else period_label(period_code)
 
 
-def check_seen(resolved: list[Resolved], existing: dict[CellIds, Stored], summary: ImportSummary) -> None:
+def check_seen(resolved: list[Resolved], existing: dict[CellIds, Stored], summary: ImportSummary) -> set[int]:
     """Add a conflict for every input whose stored value is no longer the one the user saw (a preview
-    confirmed after someone else changed the figure): it would be overwritten without a word."""
-    for row in resolved:
+    confirmed after someone else changed the figure): it would be overwritten without a word. Returns the
+    positions (in `resolved`) of those inputs."""
+    changed: set[int] = set()
+    for position, row in enumerate(resolved):
         seen = row.input.seen
         if seen is None:
             continue
@@ -115,4 +188,9 @@ def check_seen(resolved: list[Resolved], existing: dict[CellIds, Stored], summar
                 "now": format_number(now),
                 "new": format_number(row.value),
             }
-            summary.conflicts.append(Message(row.input.where, "value", text))
+            item = row.input
+            summary.conflicts.append(
+                conflict(item, "value", text, object=item.element, code=codes.CHANGED_SINCE_PREVIEW)
+            )
+            changed.add(position)
+    return changed

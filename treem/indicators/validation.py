@@ -6,6 +6,7 @@ values being written, so a batch is judged as it would be after it is saved.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from treem.core import comparisons
 from treem.core.formatting import format_number
 from treem.core.numbers import parse_typed_number, round_half_up
+from treem.core.uploads import NUMBER_CHARS, Oversized, excerpt
 
 from .expressions import Term, parse
 from .models import DataElement, DataValue, ValidationRule, ValueType
@@ -27,17 +29,24 @@ OUTLIER_FACTOR = Decimal(3)
 OUTLIER_MIN_DIFFERENCE = Decimal(10)
 
 
-def check_value(element: DataElement, raw) -> Decimal:
-    """The value as a Decimal, or ValueError (Vietnamese) naming what is wrong with it."""
+def check_value(element: DataElement, raw: object, *, strict: bool = False) -> Decimal:
+    """The value as a Decimal, or ValueError (Vietnamese) naming what is wrong with it.
+
+    `strict`: a machine format (a DHIS2 file, the Web API), read as DHIS2 reads value types (`strict_number`);
+    otherwise as people type (the grid, Excel: "1.234" is a count of 1234, "9,5" is 9.5)."""
     if (
         type(raw) is str
         and raw.isascii()
         and raw.isdigit()
         and len(raw) < 15
         and element.value_type != ValueType.PERCENT
+        and (not strict or raw == "0" or raw[0] != "0")
     ):
         return Decimal(raw)  # the common case of a plain count: nothing else to check
-    value = parse_typed_number(raw, integer_expected=element.value_type == ValueType.INTEGER)
+    if strict:
+        value = strict_number(raw, integer=element.value_type == ValueType.INTEGER)
+    else:
+        value = parse_typed_number(raw, integer_expected=element.value_type == ValueType.INTEGER)  # type: ignore[arg-type]
     if element.value_type == ValueType.INTEGER and value != value.to_integral_value():
         raise ValueError(f"'{raw}' phải là số nguyên (số đếm)")
     if value < 0:
@@ -47,6 +56,37 @@ def check_value(element: DataElement, raw) -> Decimal:
     if abs(value) >= Decimal(10) ** 14:
         raise ValueError(f"'{raw}' quá lớn")
     return value
+
+
+# DHIS2's value types (MathUtils): an integer has no sign but "-", no leading zero, no decimal point and no
+# exponent; a number has at most a decimal point and digits after it. Surrounding spaces are trimmed (a
+# padded CSV cell means the same number); spaces inside, "+", "," and exponents are refused.
+STRICT_INTEGER = re.compile(r"(0|-?[1-9]\d*)", re.ASCII)
+STRICT_NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?", re.ASCII)  # both matched whole (fullmatch)
+
+
+def strict_number(raw: object, *, integer: bool) -> Decimal:
+    """A number written as DHIS2 writes it; a JSON number is judged by its text (12.0 is not an integer).
+    ValueError (Vietnamese) otherwise."""
+    if isinstance(raw, Oversized):
+        raise ValueError(f"'{raw}' không phải là số (dài {raw.length} ký tự)")
+    if isinstance(raw, bool) or not isinstance(raw, (str, int, float, Decimal)):
+        raise ValueError("giá trị không phải là số")
+    if isinstance(raw, int):  # written as an integer whatever its size (a huge one is refused as such)
+        return parse_typed_number(raw, integer_expected=True)
+    text = (repr(raw) if isinstance(raw, float) else str(raw)).strip()
+    if len(text) > NUMBER_CHARS:
+        raise ValueError(f"'{excerpt(text)}' không phải là số (dài {len(text)} ký tự)")
+    if integer and not STRICT_INTEGER.fullmatch(text):
+        raise ValueError(
+            f"'{text}' phải là số nguyên viết liền chữ số, không dấu chấm, dấu phẩy, dấu + hay số mũ (ví dụ 1234)"
+        )
+    if not integer and not STRICT_NUMBER.fullmatch(text):
+        raise ValueError(
+            f"'{text}' không phải là số: viết liền chữ số, dấu chấm thập phân, không phân cách hàng nghìn, "
+            "không dấu + hay số mũ (ví dụ 12.5)"
+        )
+    return parse_typed_number(text, integer_expected=False)  # the size limits of every figure
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ rows the write path passes between its steps. `datavalues` re-exports the public
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from dataclasses import field as dataclass_field  # Message has a field named `field`
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -42,10 +43,15 @@ class Message:
     text: str
     object: str = ""
     code: str = ""
-    indexes: list[int] = field(default_factory=list)
+    indexes: list[int] = dataclass_field(default_factory=list)
 
     def __str__(self) -> str:
         return f"{self.where}{', ' if self.where else ''}{self.field}: {self.text}"
+
+
+def conflict(item: ValueInput, field: str, text: str, *, object: str, code: str) -> Message:  # noqa: A002
+    """A conflict about one input: its `where` for people, its index for DHIS2 clients (`conflict_codes`)."""
+    return Message(item.where, field, text, object, code, [] if item.index is None else [item.index])
 
 
 @dataclass
@@ -58,6 +64,13 @@ class Change:
 
 @dataclass
 class ImportSummary:
+    """What a write did. `ignored` counts the inputs that changed nothing (unchanged, nothing to delete, or
+    left alone by the import strategy): the grid and Excel show it as "unchanged". `refused` counts the
+    inputs (and the reader's rejected rows) not written because of a conflict (all of them when a conflict
+    kept the whole write out); DHIS2 counts both as ignored (`import_count`). `skipped` holds the indexes
+    of the inputs the strategy left alone (CREATE: already stored; UPDATE, DELETE: not stored), which
+    DHIS2 lists among its rejectedIndexes without a conflict."""
+
     dry_run: bool
     imported: int = 0
     updated: int = 0
@@ -66,28 +79,64 @@ class ImportSummary:
     conflicts: list[Message] = field(default_factory=list)
     warnings: list[Message] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    refused: int = 0
+    skipped: list[int] = field(default_factory=list)
 
     @property
     def rejected_indexes(self) -> list[int]:
-        """The positions of the inputs not written because of a conflict (DHIS2 `rejectedIndexes`)."""
-        return sorted({i for c in self.conflicts for i in c.indexes})
+        """The positions of the inputs not written because of a conflict or left alone by the import
+        strategy (DHIS2 `rejectedIndexes`)."""
+        return sorted({i for c in self.conflicts for i in c.indexes} | set(self.skipped))
+
+    def import_count(self) -> dict[str, int]:
+        """DHIS2's importCount: every input not imported, updated or deleted is ignored."""
+        return {
+            "imported": self.imported,
+            "updated": self.updated,
+            "ignored": self.ignored + self.refused,
+            "deleted": self.deleted,
+        }
+
+    @property
+    def written(self) -> int:
+        """How many values were (in a dry run: would be) imported, updated or deleted."""
+        return self.imported + self.updated + self.deleted
 
     @property
     def status(self) -> str:
-        return "ERROR" if self.conflicts else ("WARNING" if self.warnings else "SUCCESS")
+        """DHIS2's: ERROR when conflicts kept everything out, WARNING when some values were written despite
+        conflicts (atomicMode NONE) or with outlier warnings, else SUCCESS."""
+        if self.conflicts:
+            return "WARNING" if self.written else "ERROR"
+        return "WARNING" if self.warnings else "SUCCESS"
+
+    def refuse_all(self, total: int) -> None:
+        """Nothing was (or would be) written, because of a conflict: the `total` inputs are all refused."""
+        self.imported = self.updated = self.ignored = self.deleted = 0
+        self.refused = total
+        self.changes.clear()
+        self.warnings.clear()
+        self.skipped.clear()
 
     def as_dict(self) -> dict[str, Any]:
         """The shape of DHIS2's importSummary."""
         return {
             "status": self.status,
             "dryRun": self.dry_run,
-            "importCount": {
-                "imported": self.imported,
-                "updated": self.updated,
-                "ignored": self.ignored,
-                "deleted": self.deleted,
-            },
-            "conflicts": [{"object": c.where, "property": c.field, "value": c.text} for c in self.conflicts],
+            "importCount": self.import_count(),
+            # `object` here is where the value came from (a row, a cell), for people reading the command's
+            # output; the Web API answers DHIS2's shape instead (webmessage.import_summary).
+            "conflicts": [
+                {
+                    "object": c.where,
+                    "property": c.field,
+                    "value": c.text,
+                    "errorCode": c.code,
+                    "indexes": c.indexes,
+                }
+                for c in self.conflicts
+            ],
+            "rejectedIndexes": self.rejected_indexes,
             "warnings": [{"object": w.where, "property": w.field, "value": w.text} for w in self.warnings],
         }
 
@@ -110,6 +159,7 @@ class Stored(NamedTuple):
     value: Decimal
     comment: str
     stored_by_id: int | None
+    followup: bool
 
 
 CellIds = tuple[int, int, int, int]  # element, combo, unit, period ids

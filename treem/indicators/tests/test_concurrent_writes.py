@@ -221,8 +221,11 @@ def test_a_write_that_keeps_losing_is_tried_a_bounded_number_of_times_then_refus
     response = client.post("/api/dataValueSets/", body, content_type="application/json")
 
     assert response.status_code == 409
-    [conflict] = response.json()["conflicts"]
-    assert conflict["value"] == str(datavalues.CONCURRENT_WRITE)
+    [conflict] = response.json()["response"]["conflicts"]
+    assert (conflict["value"], conflict["errorCode"]) == (
+        str(datavalues.CONCURRENT_WRITE),
+        "TREEM_CONCURRENT",
+    )
     assert len(attempts) == transactions.MAX_ATTEMPTS
     assert not DataValue.objects.exists()
 

@@ -120,8 +120,9 @@ def test_the_dhis2_api_refuses_a_derived_value_with_the_message(client, coordina
     response = client.post(URL, data=json.dumps(body), content_type="application/json")
 
     assert response.status_code == 409
-    [conflict] = response.json()["conflicts"]
-    assert (conflict["object"], conflict["value"]) == ("dataValues[0]", refusal)
+    [conflict] = response.json()["response"]["conflicts"]
+    assert (conflict["object"], conflict["value"]) == (ELEMENT, refusal)
+    assert (conflict["errorCode"], conflict["indexes"]) == ("E7643", [0])
     assert not DataValue.objects.exists()
 
 

@@ -44,8 +44,8 @@ def test_a_figure_on_a_unit_that_did_not_exist_in_its_period_is_refused_by_name(
     response = post(client, syt_reporter, values(("19750", "2026S1", "5")))
 
     assert response.status_code == 409
-    [conflict] = response.json()["conflicts"]
-    assert (conflict["object"], conflict["property"]) == ("dataValues[0]", "orgUnit")
+    [conflict] = response.json()["response"]["conflicts"]
+    assert (conflict["object"], conflict["property"], conflict["errorCode"]) == ("19750", "orgUnit", "E7612")
     assert "Phường Tây Lộc" in conflict["value"]
     assert "không tồn tại trong kỳ" in conflict["value"]
     assert "2026" in conflict["value"]
@@ -79,5 +79,6 @@ def test_a_unit_outside_the_scope_is_not_named_even_when_it_did_not_exist_then(c
 
     response = post(client, officer, values(("19750", "2026S1", "5")))
 
-    [conflict] = response.json()["conflicts"]
+    [conflict] = response.json()["response"]["conflicts"]
     assert conflict["value"] == "không có đơn vị hành chính mã '19750' trong phạm vi của bạn"
+    assert conflict["errorCode"] == "E7612"  # as for a code that does not exist: existence is not told
