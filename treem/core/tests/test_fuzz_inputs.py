@@ -1,7 +1,7 @@
 """Every parser of outside input and every form, fed hypothesis-generated input: each answers with a
 clear refusal (InputErrors/ValueError, or a 4xx page), never an unexpected exception or a 500.
 
-Parsers: DHIS2 JSON and CSV, the Excel template reader (random bytes, and templates with random XML),
+Parsers: DHIS2 JSON and CSV, DHIS2 import options, the Excel template reader (random bytes, and templates with random XML),
 typed numbers, period ids, the units CSV, YAML data files. Forms and endpoints: the dataValueSets API
 (POST JSON/CSV, GET parameters), the grid cell, the Excel upload, the entry choice, completion, the audit
 log filter, the scorecard filters, the sign-in form.
@@ -28,6 +28,7 @@ from treem.core.periods import parse_period
 from treem.core.yamlfile import load_with_lines
 from treem.entry import excel
 from treem.indicators import dhis2_read
+from treem.indicators.import_options import SUPPORTED_OPTIONS, import_options
 from treem.units.services import read_units_csv
 
 TEXT = st.characters(codec="utf-8")  # what a request or a file can carry (no lone surrogates)
@@ -39,7 +40,19 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 PAGE = "/so-lieu/SYT/2023S1/474/"
-FIELDS = ["dataElement", "period", "orgUnit", "categoryOptionCombo", "value", "comment", "deleted"]
+FIELDS = [
+    "dataElement",
+    "period",
+    "orgUnit",
+    "categoryOptionCombo",
+    "attributeOptionCombo",
+    "value",
+    "comment",
+    "deleted",
+    "followup",
+    "storedBy",
+    "valeu",
+]
 CSV_HEADER = "dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value,storedby,lastupdated,comment,followup,deleted"
 
 scalars = (
@@ -54,8 +67,19 @@ json_values = st.recursive(
     scalars,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(TEXT, max_size=8), inner, max_size=4),
 )
+SET_FIELDS = [
+    "period",
+    "orgUnit",
+    "attributeOptionCombo",
+    "dataSet",
+    "completeDate",
+    "dryRun",
+    "idScheme",
+    "bogus",
+]
 data_value_sets = st.fixed_dictionaries(
-    {"dataValues": st.lists(st.dictionaries(st.sampled_from(FIELDS), json_values, max_size=7), max_size=5)}
+    {"dataValues": st.lists(st.dictionaries(st.sampled_from(FIELDS), json_values, max_size=7), max_size=5)},
+    optional={name: scalars for name in SET_FIELDS},
 )
 json_texts = st.one_of(
     data_value_sets.map(lambda d: json.dumps(d, allow_nan=True)),
@@ -86,16 +110,45 @@ def allowed(fn, *args, errors=(InputErrors, ValueError)) -> None:
 # --- parsers ------------------------------------------------------------------------------------------------------
 
 
+def read_value_set(read, text: str, **options) -> None:
+    """A file is refused whole, or read into inputs and row conflicts that each say where they came from."""
+    try:
+        value_set = read(text, **options)
+    except InputErrors:
+        return
+    assert isinstance(value_set, dhis2_read.ValueSet)
+    for item in value_set.inputs:
+        assert item.index is not None and item.where
+    for conflict in value_set.conflicts:
+        assert conflict.code and conflict.indexes and conflict.where
+
+
 @FUZZ
 @given(text=json_texts)
 def test_the_dhis2_json_reader(text):
-    allowed(dhis2_read.read_json, text)
+    read_value_set(dhis2_read.read_json, text)
 
 
 @FUZZ
-@given(text=csv_texts)
-def test_the_dhis2_csv_reader(text):
-    allowed(dhis2_read.read_csv, text)
+@given(text=csv_texts, header=st.sampled_from([None, True, False]))
+def test_the_dhis2_csv_reader(text, header):
+    read_value_set(dhis2_read.read_csv, text, first_row_is_header=header)
+
+
+@FUZZ
+@given(
+    query=st.dictionaries(
+        st.sampled_from([*SUPPORTED_OPTIONS, "bogus"]),
+        st.lists(
+            st.text(TEXT, max_size=12) | st.sampled_from(["true", "FALSE", "CODE", "NEW", "NONE"]), max_size=3
+        ),
+        max_size=4,
+    ),
+    payload=st.none()
+    | st.dictionaries(st.sampled_from(["dryRun", "importStrategy", "idScheme", "x"]), scalars),
+)
+def test_the_import_options(query, payload):
+    allowed(import_options, query, payload, errors=(InputErrors,))
 
 
 @FUZZ

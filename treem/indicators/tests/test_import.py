@@ -29,7 +29,7 @@ SMALL_VALUES = {
     ("NEONATAL_DEATHS", "default", "19903", "2023S1"): Decimal(5),
     ("DEATHS_UNDER1", "default", "19903", "2023S1"): Decimal(6),
     ("DEATHS_UNDER5", "default", "19903", "2023S1"): Decimal(8),
-    ("CHILDREN_UNDER5", "rural", "19903", "2023S1"): Decimal(3000),  # typed "3.000": a count's thousands dot
+    ("CHILDREN_UNDER5", "rural", "19903", "2023S1"): Decimal(3000),
     ("OVERWEIGHT_UNDER5", "rural", "19903", "2023S1"): Decimal(90),
 }
 
@@ -84,7 +84,7 @@ def test_importing_the_small_file_stores_every_value_and_prints_the_counts(db):
 
     assert code == 0
     assert summary["status"] == "SUCCESS"
-    assert summary["dryRun"] is False
+    assert summary["importOptions"]["dryRun"] is False
     assert summary["importCount"] == {"imported": 12, "updated": 0, "ignored": 0, "deleted": 0}
     assert summary["conflicts"] == []
     assert stored() == SMALL_VALUES
@@ -123,7 +123,7 @@ def test_dry_run_counts_but_writes_nothing(db):
     code, summary, _ = import_file(SMALL_JSON, "--dry-run")
 
     assert code == 0
-    assert summary["dryRun"] is True
+    assert summary["importOptions"]["dryRun"] is True
     assert summary["importCount"]["imported"] == 12
     assert DataValue.objects.count() == 0
     assert history_count() == 0
@@ -144,16 +144,22 @@ def test_dry_run_of_a_change_reports_the_update_and_keeps_the_old_value(db, tmp_
 # --- an invalid file: every error named, nothing written ---------------------------------------------------
 
 
-def conflicts(summary: dict) -> list[tuple[str, str, str]]:
-    return [(c["object"], c["property"], c["value"]) for c in summary["conflicts"]]
+def conflicts(summary: dict, row: str = "dataValues[{}]") -> list[tuple[str, str, str]]:
+    """(row, property, text) for each conflict and each value it concerns, the row named from the
+    conflict's DHIS2 `indexes` (0-based among the file's values)."""
+    return [(row.format(i), c["property"], c["value"]) for c in summary["conflicts"] for i in c["indexes"]]
 
 
+# Files follow DHIS2's integer type strictly: no decimal comma, no thousands dot (the grid and Excel accept them).
+STRICT_2_5 = (
+    "'2,5' phải là số nguyên viết liền chữ số, không dấu chấm, dấu phẩy, dấu + hay số mũ (ví dụ 1234)"
+)
 FIELD_ERRORS = [
     ("dataValues[1]", "dataElement", "không có chỉ số dữ liệu mã 'LIVE_BIRTH'"),
     ("dataValues[2]", "orgUnit", "không có đơn vị hành chính mã '99999' trong phạm vi của bạn"),
     ("dataValues[3]", "period", "kỳ '2023S3' không hợp lệ (dạng 2023, 2023S1, 2023Q2 hoặc 202306)"),
     ("dataValues[4]", "value", "'-1' không được âm"),
-    ("dataValues[5]", "value", "'2,5' phải là số nguyên (số đếm)"),
+    ("dataValues[5]", "value", STRICT_2_5),
     ("dataValues[6]", "categoryOptionCombo", "'rural' không thuộc phân tổ của LIVE_BIRTHS (default)"),
 ]
 NEONATAL = "Số trẻ sơ sinh tử vong không được"  # how each rule's message starts (the plan file's words)
@@ -175,12 +181,12 @@ INSURED_OVER_CHILDREN = (  # MT04-BHYT is a percent: its numerator may not excee
 def rule_conflicts(summary: dict, rows: dict[str, tuple[int, int]]) -> list[tuple[str, str, str]]:
     """The rule conflicts, each checked to name one of the two rows it involves, with that row replaced
     by the figure's name the message starts with (which of the two rows is named is the engine's choice)."""
-    found = []
+    found = set()
     for where, field, text in conflicts(summary):
         for name, indices in rows.items():
             if text.startswith(name) and where in {f"dataValues[{i}]" for i in indices}:
-                found.append((name, field, text))
-    return found
+                found.add((name, field, text))
+    return sorted(found)
 
 
 def test_an_invalid_file_names_each_field_error_and_writes_nothing_not_even_the_valid_rows(db):
@@ -200,7 +206,7 @@ def test_an_invalid_file_names_each_field_error_and_writes_nothing_not_even_the_
 def test_an_invalid_file_names_field_errors_and_rule_violations_in_one_pass(db):
     _, summary, _ = import_file(DATA / "tth-2023-invalid.json")
 
-    assert len(conflicts(summary)) == len(FIELD_ERRORS) + 2
+    assert len(summary["conflicts"]) == len(FIELD_ERRORS) + 2
     assert set(FIELD_ERRORS) <= set(conflicts(summary))
     assert sorted(rule_conflicts(summary, {NEONATAL: (7, 8), INSURED: (9, 10)})) == [
         (NEONATAL, *NEONATAL_OVER_UNDER1),
@@ -212,7 +218,7 @@ def test_rule_violations_between_elements_are_named_and_nothing_is_written(db):
     code, summary, _ = import_file(DATA / "tth-2023-rules.json")
 
     assert code != 0
-    assert len(conflicts(summary)) == 2
+    assert len(summary["conflicts"]) == 2
     assert sorted(rule_conflicts(summary, {NEONATAL: (1, 2), INSURED: (3, 4)})) == [
         (NEONATAL, *NEONATAL_OVER_UNDER1),
         (INSURED, *INSURED_OVER_CHILDREN),
@@ -229,6 +235,7 @@ def test_a_rule_is_checked_against_values_already_stored(db, tmp_path):
     assert code != 0
     [(where, field, text)] = conflicts(summary)
     assert (where, field) == ("dataValues[0]", "value")
+    assert summary["conflicts"][0]["errorCode"] == "TREEM_RULE"
     assert "Số trẻ sơ sinh tử vong là 5, phải không quá Số trẻ em dưới 1 tuổi tử vong là 4" in text
     assert value_of("NEONATAL_DEATHS", "19750").value == Decimal(3)
 
@@ -239,7 +246,8 @@ def test_the_same_value_twice_in_one_file_is_a_conflict(db, tmp_path):
     code, summary, _ = import_file(write(tmp_path, "twice.json", [row, {**row, "value": "401"}]))
 
     assert code != 0
-    assert conflicts(summary) == [("dataValues[1]", "value", "giá trị bị lặp (đã có ở dataValues[0])")]
+    assert ("dataValues[1]", "value", "giá trị bị lặp (đã có ở dataValues[0])") in conflicts(summary)
+    assert len(summary["conflicts"]) == 1
     assert DataValue.objects.count() == 0
 
 
@@ -248,10 +256,8 @@ def test_the_same_value_twice_in_one_file_is_a_conflict(db, tmp_path):
     [
         ('{"dataValues": [', "Tệp JSON không hợp lệ: dòng 1"),
         ('[{"dataElement": "LIVE_BIRTHS"}]', 'Tệp JSON phải có dạng {"dataValues": [...]}'),
-        (
-            '{"dataValues": [{"dataElement": "LIVE_BIRTHS", "value": "1"}]}',
-            "dataValues[0]: thiếu trường period, orgUnit.",
-        ),
+        ('{"completeDate": "2023-07-10", "dataValues": []}', "completeDate"),
+        ('<?xml version="1.0"?><dataValueSet/>', "XML is not supported"),
     ],
 )
 def test_a_file_that_is_not_a_data_value_set_fails_with_a_vietnamese_message(db, tmp_path, text, message):
@@ -292,12 +298,13 @@ def test_csv_errors_name_the_line(db, tmp_path):
     code, summary, _ = import_file(path)
 
     assert code != 0
+    rows = conflicts(summary, row="index {}")  # the second data row (line 3)
     assert (
-        "Dòng 3",
+        "index 1",
         "period",
         "kỳ '2023Q5' không hợp lệ (dạng 2023, 2023S1, 2023Q2 hoặc 202306)",
-    ) in conflicts(summary)
-    assert ("Dòng 3", "value", "'abc' không phải là số") in conflicts(summary)
+    ) in rows
+    assert any(where == "index 1" and field == "value" and "'abc'" in text for where, field, text in rows)
     assert DataValue.objects.count() == 0
 
 
