@@ -208,8 +208,13 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin site never shows a device's ke
 TREEM_SMALL_COUNT = int(os.environ.get("TREEM_SMALL_COUNT", "5"))
 # The largest case list exported to Excel at once (a longer one must be filtered first).
 TREEM_CASE_EXPORT_LIMIT = int(os.environ.get("TREEM_CASE_EXPORT_LIMIT", "5000"))
-# API tokens (`Authorization: Token …`) expire this many days after they were made; owners revoke theirs.
+# API tokens (`Authorization: Token …` or `ApiToken …`) expire this many days after they were made; owners
+# revoke theirs.
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))
+# The API refuses a password (HTTP Basic, as DHIS2 clients send it) that came over plain HTTP: on by default
+# when deployed (a SECRET_KEY given, DEBUG off), off for `make run` and tests. Behind a TLS proxy, set
+# SECURE_PROXY_SSL_HEADER (below) so that requests that came over HTTPS are seen as such.
+TREEM_API_BASIC_HTTPS_ONLY = env_flag("TREEM_API_BASIC_HTTPS_ONLY", default=DEPLOYED)
 
 # HTTPS. Cookies are secure and HSTS is sent whenever DEBUG is off; a deployment (a SECRET_KEY given, DEBUG
 # off) also redirects plain HTTP to HTTPS. Behind a proxy that terminates TLS, name the header it sets:
@@ -294,10 +299,15 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 3600
 
+# API sign-in (treem.accounts.authentication): HTTP Basic first, so that a missing or bad credential is a 401
+# with its `WWW-Authenticate: Basic` challenge (DRF takes the first class's), then `Token`/`ApiToken` keys,
+# then the browser's session (with CSRF).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        "treem.accounts.authentication.PasswordAuthentication",
         "treem.accounts.authentication.ExpiringTokenAuthentication",
+        "treem.accounts.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

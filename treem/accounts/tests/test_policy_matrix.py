@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from treem.accounts.models import Role
 from treem.accounts.testing_otp import sign_in_with_factor
+from treem.api_urls import DHIS2_PREFIX
 
 ANON = "anonymous"
 # role name → (Role, unit code, agency code, extra fields)
@@ -48,7 +49,7 @@ CASE_ROLES = {"commune", "district", "case_manager"}
 NO_ENTRY = SIGNED_IN - ENTERS
 
 LOGIN = "login"  # a redirect to the sign-in page
-API_ANON = {401, 403}
+API_ANON = 401  # no credential: 401 with a `WWW-Authenticate: Basic` challenge, as DHIS2 answers
 
 
 def row(ok: set[str], *, ok_status: int = 200, other: int = 404, anon: object = LOGIN, **special) -> dict:
@@ -173,16 +174,32 @@ MATRIX: dict[str, list[Try]] = {
     "nhat-ky/": [Try("/nhat-ky/", row({"admin", "coordinator", "coordinator_48"}))],
     "api/schema/": [Try("/api/schema/", api_row(SIGNED_IN))],
     "api/docs/": [Try("/api/docs/", api_row(SIGNED_IN))],
-    "api/dataValueSets/": [
+    # DHIS2's routes (treem/api_urls.py): with or without the trailing slash, a suffix, an API version
+    "api/dataValueSets/": [  # the plain path, the one the OpenAPI schema documents
         Try("/api/dataValueSets/?period=2023S1&orgUnit=478", api_row(SEES_478)),
         Try("/api/dataValueSets/?period=2023S1&orgUnit=474", api_row(SEES_474)),
         Try("/api/dataValueSets/?period=2023S1&orgUnit=490", api_row(SEES_48)),
         Try("/api/dataValueSets/?period=2023S1&orgUnit=99999", api_row(set())),
     ],
-    "api/dataValueSets": [  # the same endpoint without the trailing slash, as DHIS2 clients write it
+    f"api/{DHIS2_PREFIX}dataValueSets(?P<suffix>/|\\.json|\\.csv)?$": [
         Try("/api/dataValueSets?period=2023S1&orgUnit=478", api_row(SEES_478)),
-        Try("/api/dataValueSets?period=2023S1&orgUnit=490", api_row(SEES_48)),
-        Try("/api/dataValueSets?period=2023S1&orgUnit=99999", api_row(set())),
+        Try("/api/dataValueSets?period=2023S1&orgUnit=474", api_row(SEES_474)),
+        Try("/api/40/dataValueSets/?period=2023S1&orgUnit=490", api_row(SEES_48)),
+        Try("/api/dataValueSets.json?period=2023S1&orgUnit=490", api_row(SEES_48)),
+        Try("/api/40/dataValueSets?period=2023S1&orgUnit=99999", api_row(set())),
+    ],
+    # every signed-in caller learns the server's version and who it is (a user without a role: no unit)
+    "api/system/info": [Try("/api/system/info", api_row(SIGNED_IN))],  # the path the schema documents
+    "api/me": [Try("/api/me", api_row(SIGNED_IN))],
+    f"api/{DHIS2_PREFIX}system/info(?P<suffix>\\.json)?/?$": [
+        Try("/api/system/info", api_row(SIGNED_IN)),
+        Try("/api/40/system/info.json", api_row(SIGNED_IN)),
+        Try("/api/system/info", row(SIGNED_IN, ok_status=405, anon=API_ANON), "post"),
+    ],
+    f"api/{DHIS2_PREFIX}me(?P<suffix>\\.json)?/?$": [
+        Try("/api/me", api_row(SIGNED_IN)),
+        Try("/api/41/me.json?fields=id,organisationUnits[id]", api_row(SIGNED_IN)),
+        Try("/api/me/", row(SIGNED_IN, ok_status=405, anon=API_ANON), "delete"),
     ],
     "api/evaluations/": [
         Try("/api/evaluations/?plan=tth-2023&period=2023&orgUnit=478", api_row(SEES_478)),
@@ -344,5 +361,5 @@ def test_the_api_404_names_only_the_code_that_was_asked_for(client_for):
     outside = client.get("/api/dataValueSets/", {"period": "2023S1", "orgUnit": "490"})
     missing = client.get("/api/dataValueSets/", {"period": "2023S1", "orgUnit": "99999"})
 
-    assert outside.json()["conflicts"] == ["Không có đơn vị hành chính mã '490' trong phạm vi của bạn."]
-    assert missing.json()["conflicts"] == ["Không có đơn vị hành chính mã '99999' trong phạm vi của bạn."]
+    assert outside.json()["message"] == "Không có đơn vị hành chính mã '490' trong phạm vi của bạn."
+    assert missing.json()["message"] == "Không có đơn vị hành chính mã '99999' trong phạm vi của bạn."

@@ -6,7 +6,7 @@ holds no case: the lists are empty for the roles with case records (commune offi
 manager: signed in with their second factor) and the same 404 for every other role; a case code is a 404
 for every role, whether it would be in the role's area or not; a posted body the API refuses is a 400 for
 the case roles only (everyone else meets the 404 first). The counts answer every role with an area, for
-a unit it sees (`within`); a unit outside and a missing one are the same 404. Anonymous callers get 401/403
+a unit it sees (`within`); a unit outside and a missing one are the same 404. Anonymous callers get 401
 from the API and the sign-in page from the export.
 """
 
