@@ -22,16 +22,22 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     # DHIS2's own paths, as its clients write them: with or without the trailing slash, with a .json or .csv
-    # suffix, under an API version (/api/40/dataValueSets). `api_version` and `suffix` reach the view.
+    # suffix, under an API version (/api/40/dataValueSets). `api_version` and `suffix` reach the view. The
+    # schema documents the plain path once (the variants would show as a `{suffix}` path parameter).
+    path("dataValueSets/", DataValueSetView.as_view(), name="data-value-sets-plain"),
     re_path(
         DHIS2_PREFIX + r"dataValueSets(?P<suffix>/|\.json|\.csv)?$",
-        DataValueSetView.as_view(),
+        DataValueSetView.as_view(schema=None),
         name="data-value-sets",
     ),
+    path("system/info", SystemInfoView.as_view(), name="system-info-plain"),
     re_path(
-        DHIS2_PREFIX + r"system/info(?P<suffix>\.json)?/?$", SystemInfoView.as_view(), name="system-info"
+        DHIS2_PREFIX + r"system/info(?P<suffix>\.json)?/?$",
+        SystemInfoView.as_view(schema=None),
+        name="system-info",
     ),
-    re_path(DHIS2_PREFIX + r"me(?P<suffix>\.json)?/?$", MeView.as_view(), name="me"),
+    path("me", MeView.as_view(), name="me-plain"),
+    re_path(DHIS2_PREFIX + r"me(?P<suffix>\.json)?/?$", MeView.as_view(schema=None), name="me"),
     path("evaluations/", EvaluationView.as_view(), name="evaluations"),
     path("token/", OwnTokenView.as_view(), name="api-token"),
     path("case-counts/", CaseCountsView.as_view(), name="case-counts"),

@@ -5,35 +5,13 @@ treem answers in these shapes on success and refusal alike (docs/indicators.md, 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from http import HTTPStatus
 from typing import Any
+
+from treem.core.dhis2_message import ERROR, OK, WARNING, web_message
 
 from .value_inputs import ImportSummary, Message
 
-# WebMessage.status: DHIS2's Status enum (OK, WARNING, ERROR), from the HTTP status when not given.
-OK, WARNING, ERROR = "OK", "WARNING", "ERROR"
-
-
-def web_message(
-    http_status: int,
-    message: str,
-    *,
-    status: str | None = None,
-    response: Mapping[str, Any] | None = None,
-    **extra: Any,
-) -> dict[str, Any]:
-    """{httpStatus, httpStatusCode, status, message[, response]}: `httpStatus` is the reason phrase
-    ("Conflict"), as DHIS2 writes it."""
-    body: dict[str, Any] = {
-        "httpStatus": HTTPStatus(http_status).phrase,
-        "httpStatusCode": http_status,
-        "status": status or (OK if http_status < 400 else ERROR),
-        "message": message,
-        **extra,
-    }
-    if response is not None:
-        body["response"] = dict(response)
-    return body
+__all__ = ["ERROR", "OK", "WARNING", "conflicts", "import_summary", "import_web_message", "web_message"]
 
 
 def conflicts(messages: Iterable[Message]) -> list[dict[str, Any]]:
@@ -62,12 +40,7 @@ def import_summary(summary: ImportSummary, import_options: Mapping[str, Any]) ->
         "status": summary.status,
         "importOptions": dict(import_options),
         "description": _description(summary),
-        "importCount": {
-            "imported": summary.imported,
-            "updated": summary.updated,
-            "ignored": summary.ignored,
-            "deleted": summary.deleted,
-        },
+        "importCount": summary.import_count(),
         "conflicts": conflicts(summary.conflicts),
         "rejectedIndexes": summary.rejected_indexes,
         # Not DHIS2's: treem's outlier warnings (the values were written), in the conflicts' shape.
@@ -82,3 +55,22 @@ def _description(summary: ImportSummary) -> str:
     if summary.conflicts:
         return "Import process completed; the values with conflicts were not written."
     return "Import process completed successfully"
+
+
+def import_web_message(
+    summary: ImportSummary, import_options: Mapping[str, Any]
+) -> tuple[int, dict[str, Any]]:
+    """The HTTP status and WebMessage of an import, as DHIS2's WebMessageUtils.importSummary answers: 409
+    Conflict whenever there are conflicts (status ERROR when nothing was written, WARNING when the valid values
+    were: atomicMode NONE), else 200 OK."""
+    response = import_summary(summary, import_options)
+    if summary.conflicts:
+        status = ERROR if summary.status == "ERROR" else WARNING
+        return 409, web_message(
+            409,
+            "One or more conflicts encountered, please check import summary.",
+            status=status,
+            response=response,
+        )
+    status = WARNING if summary.status == "WARNING" else OK
+    return 200, web_message(200, "Import was successful.", status=status, response=response)

@@ -1,4 +1,5 @@
-"""What the dataValueSets API tests share: building a value set, posting it, reading and seeding values."""
+"""What the dataValueSets API tests share: building a value set, posting it, reading and seeding values, and
+the parts of DHIS2's WebMessage answers."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from treem.indicators.datavalues import ValueInput, import_values
 from treem.indicators.models import DataValue
 
 URL = "/api/dataValueSets/"
+WEB_MESSAGE_KEYS = {"httpStatus", "httpStatusCode", "status", "message"}
 
 
 def value_set(*rows: tuple) -> str:
@@ -28,9 +30,29 @@ def value_set(*rows: tuple) -> str:
     return json.dumps({"dataValues": values})
 
 
-def post(client, user, body: str, content_type: str = "application/json", query: str = ""):
+def post(client, user, body: str, content_type: str = "application/json", query: str = "", url: str = URL):
     client.force_login(user)
-    return client.post(URL + query, data=body, content_type=content_type)
+    return client.post(url + query, data=body, content_type=content_type)
+
+
+def web_message(response) -> dict:
+    """The WebMessage of an answer, checked to have DHIS2's envelope and the answer's HTTP status."""
+    body = response.json()
+    assert WEB_MESSAGE_KEYS <= set(body), body
+    assert body["httpStatusCode"] == response.status_code
+    return body
+
+
+def summary(response) -> dict:
+    """The ImportSummary of an import's answer (the WebMessage's `response`)."""
+    body = web_message(response)
+    assert body["response"]["responseType"] == "ImportSummary"
+    return body["response"]
+
+
+def conflict_values(response) -> list[str]:
+    """The conflicts' texts (`value`) of an import's answer."""
+    return [c["value"] for c in summary(response)["conflicts"]]
 
 
 def stored() -> dict:

@@ -32,7 +32,7 @@ def test_bad_read_parameters_are_explained_in_vietnamese(client, officer_478, pa
     response = client.get(URL, params)
 
     assert response.status_code == status
-    assert any(message in m for m in response.json()["conflicts"])
+    assert message in response.json()["message"]
 
 
 # --- evaluations ----------------------------------------------------------------------------------------------
@@ -134,7 +134,7 @@ def test_a_refusal_never_names_a_unit_outside_the_scope(client, officer_478):
     response = post(client, officer_478, body)
 
     assert response.status_code == 409
-    messages = [c["value"] for c in response.json()["conflicts"]]
+    messages = [c["value"] for c in response.json()["response"]["conflicts"]]
     assert messages == [
         "không có đơn vị hành chính mã '490' trong phạm vi của bạn",
         "không có đơn vị hành chính mã '19750' trong phạm vi của bạn",

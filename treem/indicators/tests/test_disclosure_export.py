@@ -25,11 +25,27 @@ def figures(db):
     return derived_figures()
 
 
-def read(client, unit: str, period: str = "2026S1", element: str = "SPECIAL_CIRCUMSTANCES", **headers):
-    response = client.get(URL, {"period": period, "orgUnit": unit, "dataElement": element}, **headers)
+def read(
+    client,
+    unit: str,
+    period: str = "2026S1",
+    element: str = "SPECIAL_CIRCUMSTANCES",
+    children: str = "true",
+    **headers,
+):
+    params = {"period": period, "orgUnit": unit, "dataElement": element, "children": children}
+    response = client.get(URL, params, **headers)
     assert response.status_code == 200, response.content
     values = {(v["orgUnit"], v["categoryOptionCombo"]): v["value"] for v in response.json()["dataValues"]}
     return values, int(response["X-Withheld-Values"])
+
+
+def read_deleted(client, unit: str = "474") -> list[tuple[str, str, str]]:
+    """(orgUnit, value, storedBy) of the deleted values a read with includeDeleted gives."""
+    params = {"period": "2026S1", "orgUnit": unit, "children": "true", "includeDeleted": "true"}
+    response = client.get(URL, params)
+    assert response.status_code == 200, response.content
+    return [(v["orgUnit"], v["value"], v["storedBy"]) for v in response.json()["dataValues"] if v["deleted"]]
 
 
 def reader(make_user, role):
@@ -57,6 +73,29 @@ def test_asking_for_the_complement_alone_does_not_bring_it_back(client, figures,
         assert values == {} and withheld == 1
     values, withheld = read(client, figures[1])
     assert values == {(figures[1], "default"): "20"} and withheld == 0
+
+
+def test_a_unit_asked_without_its_children_keeps_its_value_withheld(client, figures, make_user):
+    client.force_login(make_user(Role.LEADER, "46"))
+    for code in (figures[0], figures[2]):
+        values, withheld = read(client, code, children="false")
+        assert values == {} and withheld == 1
+    values, withheld = read(client, figures[1], children="false")
+    assert values == {(figures[1], "default"): "20"} and withheld == 0
+    assert read(client, "474", children="false") == ({}, 0)  # the district has no value of its own
+
+
+def test_a_deleted_derived_value_reaches_only_those_who_see_it_exactly(client, figures, make_user):
+    deleted = [ValueInput("SPECIAL_CIRCUMSTANCES", "default", code, "2026S1", "") for code in figures[:2]]
+    write(deleted, derivation=True)
+    client.force_login(make_user(Role.LEADER, "46"))
+    assert read_deleted(client) == []
+    assert read_deleted(client, figures[0]) == []
+    manager = make_user(Role.CASE_MANAGER, "46")
+    client.force_login(manager)  # without the second factor
+    assert read_deleted(client) == []
+    sign_in_with_factor(client, manager)
+    assert read_deleted(client) == [(figures[0], "3", ""), (figures[1], "20", "")]
 
 
 def test_case_manager_with_the_second_factor_gets_every_value(client, figures, make_user):

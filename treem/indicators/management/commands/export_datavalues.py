@@ -1,3 +1,4 @@
+import argparse
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
@@ -15,15 +16,30 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=["json", "csv"], default="json")
         parser.add_argument("--period", action="append", help="DHIS2 period id; repeatable")
-        parser.add_argument("--unit", help="GSO code: this unit and everything under it")
+        parser.add_argument(
+            "--unit", help="GSO code: this unit and (unless --no-children) everything under it"
+        )
         parser.add_argument("--element", action="append", help="data element code; repeatable")
+        parser.add_argument(
+            "--children",
+            action=argparse.BooleanOptionalAction,
+            default=True,
+            help="with --unit: the units under it too (default); --no-children: that unit only",
+        )
+        parser.add_argument(
+            "--include-deleted",
+            action="store_true",
+            help="also the last deleted value of each cell that has none now (deleted: true)",
+        )
 
-    def handle(self, *args, format, period, unit, element, **options):
-        path = None
-        if unit:
-            path = self._unit(unit, period).path
-        rows = dhis2.values_for_export(period, path, element)
-        self.stdout.write(dhis2.write_csv(rows) if format == "csv" else dhis2.write_json(rows), ending="")
+    def handle(self, *args, format, period, unit, element, children, include_deleted, **options):
+        units = [self._unit(unit, period)] if unit else None
+        rows = dhis2.values_for_export(period, units, element, children=children)
+        deleted = (
+            dhis2.deleted_for_export(period, units, element, children=children) if include_deleted else []
+        )
+        write = dhis2.write_csv if format == "csv" else dhis2.write_json
+        self.stdout.write(write(rows, (), deleted), ending="")
 
     def _unit(self, code: str, periods: list[str] | None) -> AdministrativeUnit:
         """The version of the code that existed in the periods asked (without periods: today's, or the
