@@ -27,7 +27,7 @@ the user who last changed the value (editing only the comment keeps it; the hist
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
@@ -39,6 +39,7 @@ from treem.core.transactions import Contended, run_in_transaction
 
 from . import conflict_codes as codes
 from . import rule_check, validation, value_write, write_lock
+from .disclosure import Reader
 from .models import DEFAULT_COMBO
 from .resolver import COMMENT_MAX_LENGTH, LEVEL_NAMES, Catalogue, ElementInfo, Resolver
 from .value_audit import record_import
@@ -79,6 +80,7 @@ class _Options:
     keep_changes: bool
     strategy: str
     atomic: bool
+    reader: Reader | None  # None: every figure may be told (command line, derivation)
 
 
 def import_values(
@@ -94,6 +96,7 @@ def import_values(
     atomic: bool = True,
     strict_numbers: bool = False,
     rejected: Sequence[Message] = (),
+    reader: Reader | None = None,
 ) -> ImportSummary:
     """Check then write `inputs`. With dry_run nothing is written (not even the Period rows the check
     looked up); with `atomic` (DHIS2's atomicMode ALL) neither is anything when there is any conflict.
@@ -106,13 +109,18 @@ def import_values(
     type them (validation.check_value). `rejected`: conflicts the reader found (rows it could not read),
     reported first; with `atomic` they too keep everything out.
 
+    `reader`: who reads the answer (disclosure.Reader), by default the user's own in their scope; the command
+    line and the derivation (no user) see every figure. A rule comparing a derived figure the reader may not
+    see exactly is not checked for that unit: its message, or even whether it fails, would tell the figure.
+
     `scope` defaults to the user's entry scope; the command line passes a full one. `keep_changes=False`
     leaves `summary.changes` empty (a preview needs them; a national file's counts do not).
     `derivation=True` only for the computation of derived values (treem.register.derivation): every other
     writer is refused a derived element's value for the periods it is derived in."""
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown import strategy {strategy!r}")  # the options parser refuses bad input
-    options = _Options(dry_run, check_outliers, keep_changes, strategy, atomic)
+    if strategy == DELETE:  # every input deletes: a comment it carries is not a note to keep
+        inputs = [replace(i, comment=None) if i.comment else i for i in inputs]
 
     # Metadata is read before the transaction (on SQLite, before taking the one write lock): elements,
     # units, the user's scope and the rules change only when a plan or the unit tree is loaded.
@@ -120,6 +128,9 @@ def import_values(
     units = catalogue.unit_map({i.unit for i in inputs})
     entry_scope = scope or policy.scope_for(user).entry
     rules = validation.all_rules()
+    if reader is None and user is not None and not derivation:
+        reader = Reader.of(policy.scope_for(user), user)
+    options = _Options(dry_run, check_outliers, keep_changes, strategy, atomic, reader)
 
     def attempt() -> ImportSummary:
         catalogue.periods.clear()  # Period rows made by an attempt that was rolled back are gone
@@ -178,7 +189,7 @@ def _check_and_write(
     if atomic:
         # Rules between elements are checked over the rows that are valid on their own, so one pass names
         # every problem of the file.
-        rule_check.check_rules(acting, rules, summary)
+        rule_check.check_rules(acting, rules, summary, hidden=hidden_rules(options.reader, resolver))
         value_write.check_locks(acting, existing, resolver, summary)
         if summary.conflicts:
             return 0
@@ -190,7 +201,8 @@ def _check_and_write(
         # Each check leaves out the inputs it refuses; rules last, over what would then be written.
         acting = _without(acting, value_write.check_locks(acting, existing, resolver, summary))
         acting = _without(acting, rule_check.check_seen(acting, existing, summary))
-        acting = _without(acting, rule_check.check_rules(acting, rules, summary, atomic=False))
+        hidden = hidden_rules(options.reader, resolver)
+        acting = _without(acting, rule_check.check_rules(acting, rules, summary, atomic=False, hidden=hidden))
         passed = {id(r) for r in acting}
         kept = [
             r for r in resolved if id(r) in passed or not value_write.acts(r, existing.get(ids(r)), strategy)
@@ -214,6 +226,28 @@ def _check_and_write(
             return 0
         record_import(summary, resolver.units, kept, existing, to_create, to_update, to_delete, user)
     return len(kept)
+
+
+def hidden_rules(reader: Reader | None, resolver: Resolver) -> rule_check.HiddenRule | None:
+    """The rules a write leaves unchecked for a cell: those comparing an element derived in the cell's period
+    (counted from children's records) when the reader does not see that unit's derived counts exactly.
+    Checking them would answer "is the count below what I typed?" for any number typed, bypassing the
+    small-count rule; a typed figure that contradicts a hidden count is left for those who see it."""
+    if reader is None:
+        return None
+    derived = [info.element for info in resolver.catalogue.elements.values() if info.element.derived_since]
+    if not derived:
+        return None
+    paths = {unit.pk: unit.path for versions in resolver.units.values() for unit in versions}
+
+    def hidden(cell: validation.Cell, rule: validation.Rule) -> bool:
+        unit_id, period_code = cell
+        period = resolver.catalogue.periods.get(period_code)
+        if period is None or reader.exact(paths.get(unit_id, "")):
+            return False
+        return any(e.code in rule.elements and e.is_derived_for(period.start_date) for e in derived)
+
+    return hidden
 
 
 def _resolve_all(inputs: list[ValueInput], resolver: Resolver, summary: ImportSummary) -> list[Resolved]:

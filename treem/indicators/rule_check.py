@@ -8,6 +8,7 @@ user's way (`core.formatting`) and operators in words (`core.comparisons`): neve
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -23,20 +24,31 @@ from .expressions import Term
 from .models import DEFAULT_COMBO, CategoryOptionCombo, DataElement
 from .value_inputs import CellIds, ImportSummary, Message, Resolved, Stored, conflict
 
+# Whether a broken rule must go unsaid for a cell: the writer may not learn the derived counts it compares.
+HiddenRule = Callable[[validation.Cell, validation.Rule], bool]
+
 # atomicMode NONE: inputs breaking a rule are left out and the rest checked again, at most this many times
 # (leaving some out can break another rule); then every input left in a cell still breaking one is left out.
 RULE_ROUNDS = 5
 
 
 def check_rules(
-    resolved: list[Resolved], rules: list[validation.Rule], summary: ImportSummary, *, atomic: bool = True
+    resolved: list[Resolved],
+    rules: list[validation.Rule],
+    summary: ImportSummary,
+    *,
+    atomic: bool = True,
+    hidden: HiddenRule | None = None,
 ) -> set[int]:
     """Add a conflict for every rule (`validation.all_rules()`) the stored values, overlaid with `resolved`,
     would break; return the positions (in `resolved`) of the inputs left out.
 
     `atomic`: one pass naming every broken rule (nothing is written anyway). Otherwise the inputs a broken
     rule involves (its elements' inputs in that unit and period) are left out and the rest checked again,
-    so what is written breaks no rule that was kept before."""
+    so what is written breaks no rule that was kept before.
+
+    `hidden`: the (cell, rule) pairs not checked at all, so that neither a message nor a yes/no answer tells
+    the writer a figure the small-count rule hides from them (datavalues.hidden_rules)."""
     # Cells by unit id: one code is two units after the 2025 reform (see validation.stored_values).
     by_cell: dict[validation.Cell, list[int]] = defaultdict(list)
     for position, row in enumerate(resolved):
@@ -46,7 +58,7 @@ def check_rules(
     dirty = set(by_cell)  # the cells to check: at first all, then those where inputs were left out
     for round_ in range(1 if atomic else RULE_ROUNDS + 1):
         kept = [i for cell in dirty for i in by_cell[cell] if i not in left_out]
-        broken = _broken(resolved, kept, stored, rules, copy=not atomic)
+        broken = _broken(resolved, kept, stored, rules, copy=not atomic, hidden=hidden)
         if not broken:
             break
         last = round_ == RULE_ROUNDS
@@ -81,6 +93,7 @@ def _broken(
     rules: list[validation.Rule],
     *,
     copy: bool,
+    hidden: HiddenRule | None = None,
 ) -> Broken:
     """(cell, rule, left, right, positions of the inputs of the rule's elements in the cell) for every rule
     the stored values overlaid with the kept inputs break. `copy=False` overlays `stored` itself (one pass)."""
@@ -94,6 +107,8 @@ def _broken(
                 defaultdict(dict, {e: dict(c) for e, c in stored[cell].items()}) if copy else stored[cell]
             )
         combo = row.input.combo or DEFAULT_COMBO
+        if row.annotates:
+            continue  # a comment on the stored value leaves the figures as they are
         if row.value is None:
             values[cell][row.input.element].pop(combo, None)
         else:
@@ -102,6 +117,8 @@ def _broken(
     found: Broken = []
     for cell, problems in validation.rule_violations(values, rules).items():
         for rule, left, right in problems:
+            if hidden is not None and hidden(cell, rule):
+                continue
             involved = [i for i in inputs[cell] if resolved[i].input.element in rule.elements]
             found.append((cell, rule, left, right, involved))
     return found
