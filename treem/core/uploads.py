@@ -335,7 +335,10 @@ def load_json(text: str) -> Any:
         raise InputErrors([_("JSON lồng nhau quá sâu (tối đa %(n)d cấp).") % {"n": most}])
     try:
         # NaN and Infinity stay text: the value check then says they are not numbers.
-        return json.loads(text, parse_int=_json_number, parse_float=_json_number, parse_constant=str)
+        data = json.loads(text, parse_int=_json_number, parse_float=_json_number, parse_constant=str)
+        if _SURROGATE_ESCAPE.search(text):
+            _refuse_lone_surrogates(data)
+        return data
     except json.JSONDecodeError as exc:
         raise InputErrors(
             [
@@ -352,6 +355,29 @@ def load_json(text: str) -> Any:
         ) from None
     except RecursionError:  # pragma: no cover - json_depth refuses such a text first
         raise InputErrors([_("JSON lồng nhau quá sâu (tối đa %(n)d cấp).") % {"n": most}]) from None
+
+
+# "\ud800" … "\udfff": half of a UTF-16 pair. Alone it decodes to a string that no database, log or answer can
+# encode, so such a document is refused whole rather than failing later.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _refuse_lone_surrogates(data: Any) -> None:
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InputErrors(
+                    [_("JSON có ký tự Unicode không hợp lệ (một nửa cặp \\uD800–\\uDFFF đứng riêng).")]
+                ) from None
 
 
 # --- CSV ------------------------------------------------------------------------------------------------------

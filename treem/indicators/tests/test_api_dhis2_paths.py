@@ -4,6 +4,7 @@ WebMessage on success and refusal alike (200, 400, 401, 403, 404, 405, 409, 415)
 from __future__ import annotations
 
 import base64
+import json
 
 import pytest
 import yaml
@@ -229,4 +230,23 @@ def test_a_format_option_that_contradicts_the_body_is_a_400(client, syt_reporter
 
     assert response.status_code == 400
     assert "format=JSON" in web_message(response)["message"]
+    assert DataValue.objects.count() == 0
+
+
+@pytest.mark.parametrize("field", ["orgUnit", "dataElement", "categoryOptionCombo", "comment", "unknownKey"])
+def test_half_a_surrogate_pair_anywhere_in_the_json_is_a_400_not_a_500(client, syt_reporter, field):
+    row = {
+        "dataElement": "LIVE_BIRTHS",
+        "period": "2023S1",
+        "orgUnit": "19750",
+        "value": "4",
+        field: "\ud800",
+    }
+    body = json.dumps({"dataValues": [row]})  # ASCII: the half pair travels as the escape \ud800
+
+    response = post(client, syt_reporter, body)
+
+    assert response.status_code == 400
+    assert web_message(response)["status"] == "ERROR"
+    assert any("Unicode" in text for text in conflict_values(response))
     assert DataValue.objects.count() == 0
