@@ -172,7 +172,9 @@ def make_input(
         codes["orgUnit"],
         codes["period"],
         None if flags["deleted"] else value,
-        comment,  # absent (None): keep the stored comment
+        # absent (None): keep the stored comment. A deleted value takes its comment with it: a comment on a
+        # deleted row is not a note to keep (and would make it a note on the value, see Resolved.annotates).
+        None if flags["deleted"] else comment,
         where,
         index=index,
         followup=flags["followup"],

@@ -151,6 +151,13 @@ class Resolved(NamedTuple):
     period: Period
     value: Decimal | None
 
+    @property
+    def annotates(self) -> bool:
+        """A DHIS2 row with a comment and no value (DHIS2 stores such comment-only rows): it adds its comment
+        to the stored value, never deletes it. A deletion carries no comment (the readers and the DELETE
+        strategy drop it), and the grid and Excel give none."""
+        return self.value is None and bool(self.input.comment) and self.input.value in (None, "")
+
 
 class Stored(NamedTuple):
     """A stored value an input may replace."""

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from treem.accounts.models import User
 
@@ -43,6 +44,8 @@ def changes(row: Resolved, current: Stored | None) -> bool:
     the input gives one)."""
     if current is None:
         return row.value is not None
+    if row.annotates:
+        return row.input.comment != current.comment
     if row.value is None or row.value != current.value:
         return True
     if row.input.followup is not None and row.input.followup != current.followup:
@@ -106,7 +109,15 @@ def plan(
             stored = None if current is None else current.value
             note(Change(item, "unchanged", stored, stored))
             continue
-        if value is None:
+        if row.annotates:
+            if current is None:  # nothing to note: treem keeps no comment without a figure
+                summary.ignored += 1
+                text = _("không có số liệu để ghi chú; ghi chú không được lưu")
+                summary.warnings.append(conflict(item, "comment", text, object=item.element, code=""))
+                note(Change(item, "unchanged", None, None))
+                continue
+            value = current.value  # the comment goes on the stored value, which stays
+        elif value is None:
             if current is None:
                 summary.ignored += 1
                 note(Change(item, "unchanged", None, None))

@@ -298,3 +298,46 @@ def test_changing_only_the_flag_is_an_update_with_history_and_keeps_who_stored_t
         (True, alice.pk),
         (False, bob.pk),
     ]
+
+
+def test_a_row_with_a_comment_and_no_value_notes_the_stored_value_and_never_deletes_it(db: None) -> None:
+    """DHIS2 keeps comment-only rows; treem puts the comment on the stored figure, which stays."""
+    stored_before = import_values(
+        [ValueInput("LIVE_BIRTHS", "default", "19750", "2023S1", "400")], user=None, scope=EntryScope(True)
+    )
+    assert stored_before.imported == 1
+
+    summary = import_values(
+        [ValueInput("LIVE_BIRTHS", "default", "19750", "2023S1", None, "đã kiểm tra", index=0)],
+        user=None,
+        scope=EntryScope(True),
+    )
+
+    value = DataValue.objects.get(element__code="LIVE_BIRTHS", unit__code="19750")
+    assert (summary.updated, summary.deleted, value.value, value.comment) == (1, 0, 400, "đã kiểm tra")
+
+
+def test_a_comment_with_nothing_stored_is_ignored_with_a_warning(db: None) -> None:
+    summary = import_values(
+        [ValueInput("LIVE_BIRTHS", "default", "19750", "2023S1", "", "ghi chú", index=0)],
+        user=None,
+        scope=EntryScope(True),
+    )
+
+    assert (summary.ignored, summary.conflicts, DataValue.objects.count()) == (1, [], 0)
+    assert [w.field for w in summary.warnings] == ["comment"]
+
+
+def test_the_delete_strategy_and_the_deleted_flag_still_delete_a_value_with_a_comment(db: None) -> None:
+    import_values(
+        [ValueInput("LIVE_BIRTHS", "default", "19750", "2023S1", "400")], user=None, scope=EntryScope(True)
+    )
+
+    summary = import_values(
+        [ValueInput("LIVE_BIRTHS", "default", "19750", "2023S1", "", "xóa", index=0)],
+        user=None,
+        scope=EntryScope(True),
+        strategy="DELETE",
+    )
+
+    assert (summary.deleted, DataValue.objects.count()) == (1, 0)
