@@ -10,8 +10,9 @@ ones named: a column is never dropped.
 The header row. `first_row_is_header` True/False decides; None (DHIS2's `firstRowIsHeader` not given): the
 first row is a header when it is not a data row, and it is a data row when its second cell (period, in DHIS2's
 position order) is a period id in DHIS2's form (2023, 2023S1, 2023Q2, 202306; any year, so that a year treem
-does not accept is reported, not taken for a header) or its sixth cell (value) is a number (so that a data row
-with a mistyped period is reported as a conflict, not skipped as a header). A header never holds either.
+does not accept is reported, not taken for a header), its third cell (orgunit) is a GSO code (digits only) or
+its sixth cell (value) is a number (so that a data row with a mistyped period, or with a mistyped period and no
+value, is reported as a conflict, not skipped as a header). A header never holds any of them.
 """
 
 from __future__ import annotations
@@ -81,8 +82,10 @@ def _is_period(text: str) -> bool:
 
 
 def _looks_like_data(row: list[str]) -> bool:
-    return (len(row) > 1 and _is_period(row[1])) or (
-        len(row) > 5 and NUMBER.fullmatch(row[5].strip()) is not None
+    return (
+        (len(row) > 1 and _is_period(row[1]))
+        or (len(row) > 2 and row[2].strip().isascii() and row[2].strip().isdigit())
+        or (len(row) > 5 and NUMBER.fullmatch(row[5].strip()) is not None)
     )
 
 

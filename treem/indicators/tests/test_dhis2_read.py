@@ -280,6 +280,12 @@ def test_a_first_row_with_a_bad_period_but_a_numeric_value_is_data_not_a_header(
     assert cells(value_set) == [("LIVE_BIRTHS", "default", "19750", "2023-S1", "400", None)]
 
 
+def test_a_first_row_with_a_bad_period_and_no_number_is_still_data_when_it_names_a_unit_code():
+    value_set = read_csv("LIVE_BIRTHS,2023-S1,19750,,,abc\nLIVE_BIRTHS,2023S2,19750,,,5\n")
+
+    assert [i.period for i in value_set.inputs] == ["2023-S1", "2023S2"]
+
+
 def test_a_header_of_unknown_names_is_skipped_and_columns_are_read_by_position():
     text = "Chỉ số,Kỳ,Đơn vị,Phân tổ,Thuộc tính,Giá trị,Người nhập,Cập nhật,Ghi chú\nLIVE_BIRTHS,2023S1,19903,default,,600,,,Theo sổ\n"
 
@@ -332,12 +338,12 @@ def test_csv_row_problems_are_conflicts_with_their_index():
     assert [(i.element, i.index, i.where) for i in value_set.inputs] == [("NEONATAL_DEATHS", 4, "Dòng 6")]
 
 
-def test_a_deleted_csv_row_is_a_deletion_and_an_empty_comment_clears_it():
+def test_a_deleted_csv_row_is_a_deletion_whose_comment_goes_with_it():
     text = FULL_HEADER + "\nLIVE_BIRTHS,2023S1,19750,default,,400,,,,,true\n"
 
     [item] = read_csv(text).inputs
 
-    assert (item.value, item.comment, item.followup) == (None, "", None)
+    assert (item.value, item.comment, item.followup) == (None, None, None)
 
 
 def test_an_unterminated_quote_refuses_the_csv_file_naming_its_line():

@@ -253,3 +253,12 @@ def test_exported_values_post_back_with_their_new_fields(client, coordinator, tw
 
     assert response.status_code == 200, response.content
     assert response.json()["response"]["importCount"]["ignored"] == 2
+
+
+def test_more_units_than_a_district_has_communes_are_asked_for_through_their_parent(client, coordinator):
+    units = ",".join(str(19000 + i) for i in range(51))
+
+    response = client.get(URL, {"period": "2023S1", "orgUnit": units})
+
+    assert response.status_code == 400
+    assert "orgUnit có 51 mã, nhiều hơn giới hạn 50" in web_message(response)["message"]
