@@ -17,20 +17,13 @@ __all__ = ["ERROR", "OK", "WARNING", "conflicts", "import_summary", "import_web_
 def conflicts(messages: Iterable[Message]) -> list[dict[str, Any]]:
     """DHIS2 conflicts: one per (object, errorCode, property, message), with the indexes of every input it
     concerns, in the order first met (a file naming an unknown element in 1,000 rows gives one conflict)."""
-    grouped: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    grouped: dict[tuple[str, str, str, str], dict[int, None]] = {}  # key → its indexes (an ordered set)
     for m in messages:
-        key = (m.object, m.code, m.field, m.text)
-        entry = grouped.get(key)
-        if entry is None:
-            entry = grouped[key] = {
-                "object": m.object,
-                "value": m.text,
-                "errorCode": m.code,
-                "property": m.field,
-                "indexes": [],
-            }
-        entry["indexes"].extend(i for i in m.indexes if i not in entry["indexes"])
-    return list(grouped.values())
+        grouped.setdefault((m.object, m.code, m.field, m.text), {}).update(dict.fromkeys(m.indexes))
+    return [
+        {"object": obj, "value": text, "errorCode": code, "property": prop, "indexes": list(indexes)}
+        for (obj, code, prop, text), indexes in grouped.items()
+    ]
 
 
 def import_summary(summary: ImportSummary, import_options: Mapping[str, Any]) -> dict[str, Any]:
