@@ -8,7 +8,6 @@ import datetime
 import importlib.metadata
 import re
 import uuid
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +17,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from treem.core.dhis2_message import web_message
+from treem.core.dhis2_message import WebMessageView
 from treem.units import geometry
 from treem.units.models import AdministrativeUnit
 from treem.units.scope import Scope
@@ -86,18 +83,7 @@ def context_path(request: Request) -> str:
     return request.build_absolute_uri(get_script_prefix()).rstrip("/")
 
 
-class Dhis2View(APIView):
-    """An API view of DHIS2's: its refusals are WebMessages (the 401's `WWW-Authenticate` kept)."""
-
-    def handle_exception(self, exc: Exception) -> Response:
-        response = super().handle_exception(exc)
-        detail = exc.detail if isinstance(exc, APIException) else response.data
-        message = str(detail.get("detail", detail)) if isinstance(detail, Mapping) else str(detail)
-        response.data = web_message(response.status_code, message)
-        return response
-
-
-class SystemInfoView(Dhis2View):
+class SystemInfoView(WebMessageView):
     @extend_schema(
         summary="DHIS2 system/info: phiên bản API DHIS2 tương thích, giờ máy chủ, lịch, định dạng ngày",
         responses=OpenApiTypes.OBJECT,
@@ -235,7 +221,7 @@ def select_fields(value: Any, spec: str) -> Any:
     return {name: select_fields(value[name], tree.get(name, "")) for name in names if name not in left_out}
 
 
-class MeView(Dhis2View):
+class MeView(WebMessageView):
     @extend_schema(
         summary="DHIS2 me: người dùng đang đăng nhập, quyền (authorities) và đơn vị trong phạm vi của họ",
         parameters=[

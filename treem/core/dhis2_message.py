@@ -1,12 +1,18 @@
 """DHIS2's WebMessage, the envelope of every DHIS2 Web API answer: {httpStatus, httpStatusCode, status,
-message[, response]}. Here in core, not in indicators, because the DHIS2 endpoints of accounts
-(`/api/system/info`, `/api/me`) answer their refusals in it too and accounts may not import indicators."""
+message[, response]}, and `WebMessageView`, the base of the views on DHIS2's paths (dataValueSets,
+system/info, me), whose every refusal is one. Here in core, not in indicators, because the DHIS2 endpoints
+of accounts answer in it too and accounts may not import indicators; the middleware's refusals made before
+any view (core.middleware) ask `answers_web_messages`."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
+
+from django.urls import Resolver404, resolve
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 # WebMessage.status: DHIS2's Status enum (OK, WARNING, ERROR), from the HTTP status when not given.
 OK, WARNING, ERROR = "OK", "WARNING", "ERROR"
@@ -32,3 +38,27 @@ def web_message(
     if response is not None:
         body["response"] = dict(response)
     return body
+
+
+class WebMessageView(APIView):
+    """A view on one of DHIS2's paths: DRF's own refusals (401, 403, 405, 404…) are WebMessages too, their
+    headers kept (WWW-Authenticate, Allow)."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        response = super().handle_exception(exc)
+        detail = response.data.get("detail") if isinstance(response.data, Mapping) else None
+        if detail is None:
+            detail = getattr(exc, "detail", "")
+        response.data = web_message(response.status_code, str(detail) or response.status_text)
+        return response
+
+
+def answers_web_messages(path: str) -> bool:
+    """Whether the view at `path` (a path_info) is one of DHIS2's, whose clients read every answer as a
+    WebMessage: the refusals made before any view (a body over the limit) answer in it there too."""
+    try:
+        view = resolve(path).func
+    except Resolver404:
+        return False
+    view_class = getattr(view, "view_class", None)
+    return isinstance(view_class, type) and issubclass(view_class, WebMessageView)

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonR
 from django.utils.translation import gettext
 
 from treem.core import audit, uploads
-from treem.core.dhis2_message import web_message
+from treem.core.dhis2_message import answers_web_messages, web_message
 
 
 def vietnamese_unless_chosen(
@@ -116,12 +116,8 @@ def limit_request_size(
     return middleware
 
 
-# DHIS2's own paths (treem/api_urls.py): their clients read every answer as a WebMessage, refusals included.
-DHIS2_PATH = re.compile(r"^/api/(?:[1-9][0-9]/)?(?:dataValueSets|system/info|me)(?:/|\.json|\.csv)?$")
-
-
 def _refusal(request: HttpRequest, status: int, message: str) -> HttpResponse:
-    if DHIS2_PATH.match(request.path):
+    if request.path.startswith("/api/") and answers_web_messages(request.path_info):
         return JsonResponse(web_message(status, message), status=status)
     if request.path.startswith("/api/"):
         return JsonResponse({"status": "ERROR", "conflicts": [message]}, status=status)

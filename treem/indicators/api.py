@@ -24,9 +24,9 @@ from rest_framework.parsers import BaseParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from treem.accounts.policy import scope_of
+from treem.core.dhis2_message import WebMessageView
 from treem.core.errors import InputErrors
 from treem.units.scope import unit_in_scope
 
@@ -135,21 +135,12 @@ WEB_MESSAGE = OpenApiResponse(OpenApiTypes.OBJECT, description="DHIS2 WebMessage
 IMPORT_MESSAGE = OpenApiTypes.OBJECT
 
 
-class DataValueSetView(APIView):
+class DataValueSetView(WebMessageView):
     """DHIS2 dataValueSets: read values of units (and their subtrees with children=true), or import values."""
 
     parser_classes = [_JSONBody, _CSVBody, _TextCSVBody]
     renderer_classes = [JSONRenderer]
     content_negotiation_class = _AlwaysJSON
-
-    def handle_exception(self, exc: Exception) -> Response:
-        """DRF's own refusals (401, 403, 405, 404…) as WebMessages too, their headers kept (WWW-Authenticate,
-        Allow)."""
-        response = super().handle_exception(exc)
-        detail = response.data.get("detail") if isinstance(response.data, dict) else None
-        message = str(detail) if detail else str(getattr(exc, "detail", "")) or response.status_text
-        response.data = webmessage.web_message(response.status_code, message)
-        return response
 
     @extend_schema(
         operation_id="dataValueSets_read",

@@ -250,3 +250,23 @@ def test_half_a_surrogate_pair_anywhere_in_the_json_is_a_400_not_a_500(client, s
     assert web_message(response)["status"] == "ERROR"
     assert any("Unicode" in text for text in conflict_values(response))
     assert DataValue.objects.count() == 0
+
+
+@pytest.mark.parametrize("url", ["/api/dataValueSets", "/api/40/dataValueSets.json"])
+def test_a_body_refused_before_the_view_is_a_web_message_on_dhis2_paths(client, syt_reporter, settings, url):
+    settings.TREEM_MAX_API_BODY_BYTES = 100
+
+    response = post(client, syt_reporter, value_set(*[("LIVE_BIRTHS", "19750", "4")] * 10), url=url)
+
+    assert response.status_code == 413
+    assert web_message(response)["httpStatusCode"] == 413 and "quá lớn" in web_message(response)["message"]
+
+
+def test_other_api_paths_keep_their_own_refusal_shape(client, syt_reporter, settings):
+    settings.TREEM_MAX_API_BODY_BYTES = 100
+    client.force_login(syt_reporter)
+
+    response = client.post("/api/evaluations/", "x" * 1000, content_type="application/json")
+
+    assert response.status_code == 413
+    assert response.json()["status"] == "ERROR" and "httpStatusCode" not in response.json()
