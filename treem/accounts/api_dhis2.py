@@ -20,7 +20,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from treem.core.dhis2_message import WebMessageView
+from treem.core.dhis2_message import WebMessageView, server_time
 from treem.units import geometry
 from treem.units.models import AdministrativeUnit
 from treem.units.scope import Scope
@@ -40,12 +40,6 @@ ZONE_NAMES = {"Asia/Ho_Chi_Minh": "Indochina Time", "Asia/Bangkok": "Indochina T
 # within the scope's units and elements; "ALL" only for a superuser over every province.
 ADD_VALUES, DELETE_VALUES, ALL = "F_DATAVALUE_ADD", "F_DATAVALUE_DELETE", "ALL"
 SUPERUSER_ROLE = "superuser"
-
-
-def dhis2_time(moment: datetime.datetime) -> str:
-    """`2019-09-02T15:44:34.392`: DHIS2's server date, local time, milliseconds, no offset."""
-    local = timezone.localtime(moment)
-    return local.strftime("%Y-%m-%dT%H:%M:%S.") + f"{local.microsecond // 1000:03d}"
 
 
 def zone_display_name(moment: datetime.datetime) -> str:
@@ -74,7 +68,7 @@ def build_time() -> str | None:
         if file.name in {"METADATA", "PKG-INFO"}:
             path = Path(str(file.locate()))
             if path.is_file():
-                return dhis2_time(datetime.datetime.fromtimestamp(path.stat().st_mtime, tz=datetime.UTC))
+                return server_time(datetime.datetime.fromtimestamp(path.stat().st_mtime, tz=datetime.UTC))
     return None
 
 
@@ -96,7 +90,7 @@ class SystemInfoView(WebMessageView):
                 "userAgent": request.META.get("HTTP_USER_AGENT", "")[:300],
                 "calendar": "iso8601",
                 "dateFormat": "yyyy-mm-dd",
-                "serverDate": dhis2_time(now),
+                "serverDate": server_time(now),
                 "serverTimeZoneId": settings.TIME_ZONE,
                 "serverTimeZoneDisplayName": zone_display_name(now),
                 "version": DHIS2_VERSION,

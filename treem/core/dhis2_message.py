@@ -6,13 +6,31 @@ any view (core.middleware) ask `answers_web_messages`."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+
+def utc_timestamp(moment: datetime.datetime) -> str:
+    """DHIS2's timestamp of a value (`created`, `lastUpdated`): UTC, milliseconds, offset without a colon
+    (`2019-09-02T15:44:34.392+0000`)."""
+    return _milliseconds(moment.astimezone(datetime.UTC)) + "+0000"
+
+
+def server_time(moment: datetime.datetime) -> str:
+    """DHIS2's server date (system/info): local time, milliseconds, no offset (`2019-09-02T15:44:34.392`)."""
+    return _milliseconds(timezone.localtime(moment))
+
+
+def _milliseconds(moment: datetime.datetime) -> str:
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}"
+
 
 # WebMessage.status: DHIS2's Status enum (OK, WARNING, ERROR), from the HTTP status when not given.
 OK, WARNING, ERROR = "OK", "WARNING", "ERROR"

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from treem.core.dhis2_message import utc_timestamp
 from treem.units import geometry
 
 from .disclosure import Reader, withheld
@@ -183,12 +184,6 @@ def withheld_values(
     }
 
 
-def timestamp(moment: datetime.datetime) -> str:
-    """DHIS2's timestamp: UTC, milliseconds, offset without a colon (`2019-09-02T15:44:34.392+0000`)."""
-    utc = moment.astimezone(datetime.UTC)
-    return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond // 1000:03d}+0000"
-
-
 def _plain(value) -> str:
     return format(value.normalize(), "f")
 
@@ -208,8 +203,8 @@ def _fields(row: Any, deleted: bool) -> dict[str, Any]:
         "attributeOptionCombo": DEFAULT_ATTRIBUTE_COMBO,
         "value": _plain(row.value),
         "storedBy": user.username if user else "",
-        "created": timestamp(row.created_at),
-        "lastUpdated": timestamp(last_updated),
+        "created": utc_timestamp(row.created_at),
+        "lastUpdated": utc_timestamp(last_updated),
         "comment": row.comment,
         "followup": bool(row.followup),
         "deleted": deleted,
