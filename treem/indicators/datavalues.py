@@ -43,8 +43,21 @@ from .disclosure import Reader
 from .models import DEFAULT_COMBO
 from .resolver import COMMENT_MAX_LENGTH, LEVEL_NAMES, Catalogue, ElementInfo, Resolver
 from .value_audit import record_import
-from .value_inputs import Change, ImportSummary, Message, Resolved, Seen, Stored, ValueInput
-from .value_write import CREATE, CREATE_AND_UPDATE, DELETE, STRATEGIES, UPDATE, ids
+from .value_inputs import (
+    CREATE,
+    CREATE_AND_UPDATE,
+    DELETE,
+    STRATEGIES,
+    UPDATE,
+    Change,
+    ImportSummary,
+    Message,
+    Resolved,
+    Seen,
+    Stored,
+    ValueInput,
+)
+from .value_write import ids
 
 __all__ = [
     "COMMENT_MAX_LENGTH",

@@ -41,8 +41,8 @@ ERROR_CODES = {
     "categoryOptionCombo": conflict_codes.COMBO_NOT_FOUND,
     # Anything but the default: DHIS2's "not found or not accessible for writing data".
     "attributeOptionCombo": conflict_codes.ATTRIBUTE_COMBO,
-    "missing": "E7618",  # a required field absent (after inheriting the set's), a row of the wrong size
-    "unknown": "E7618",  # a value-level key DHIS2 does not define: the row cannot be read as meant
+    "missing": conflict_codes.VALUE_MISSING,  # a required field absent (after inheriting the set's), a row of the wrong size
+    "unknown": conflict_codes.VALUE_MISSING,  # a value-level key DHIS2 does not define: the row cannot be read as meant
     "value": conflict_codes.VALUE_INVALID,  # value, deleted or followup of the wrong type
     "comment": conflict_codes.COMMENT_INVALID,
 }

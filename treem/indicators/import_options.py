@@ -14,13 +14,14 @@ from django.utils.translation import gettext_lazy
 from treem.core.errors import InputErrors
 from treem.core.uploads import excerpt
 
-STRATEGIES = ("CREATE_AND_UPDATE", "CREATE", "UPDATE", "DELETE")
+from .value_inputs import CREATE, CREATE_AND_UPDATE, DELETE, STRATEGIES, UPDATE
+
 # DHIS2's older names of the strategies, still accepted by its API.
 LEGACY_STRATEGIES = {
-    "NEW_AND_UPDATES": "CREATE_AND_UPDATE",
-    "NEW": "CREATE",
-    "UPDATES": "UPDATE",
-    "DELETES": "DELETE",
+    "NEW_AND_UPDATES": CREATE_AND_UPDATE,
+    "NEW": CREATE,
+    "UPDATES": UPDATE,
+    "DELETES": DELETE,
 }
 ID_SCHEMES = (
     "idScheme",
@@ -95,7 +96,7 @@ REASONS = {
 @dataclass(frozen=True)
 class ImportOptions:
     dry_run: bool = False
-    strategy: str = "CREATE_AND_UPDATE"
+    strategy: str = CREATE_AND_UPDATE
     atomic: bool = True  # atomicMode ALL: any conflict and nothing is written
     first_row_is_header: bool | None = None  # None: decided by the first row (dhis2_csv)
     format: str | None = None  # "json" or "csv" when the query names it
@@ -143,7 +144,7 @@ def _normal(name: str, value: str) -> str:
 def _check(name: str, value: str, origin: str, errors: list[str]) -> str | None:
     normal = _normal(name, value)
     allowed = SUPPORTED_OPTIONS[name]
-    if normal in allowed or normal in STRATEGIES and name in ("importStrategy", "strategy"):
+    if normal in allowed:  # DHIS2's older strategy names are already mapped onto the new ones (_normal)
         return normal
     shown = [v for v in allowed if v not in LEGACY_STRATEGIES]
     reason = REASONS.get(name)
@@ -224,7 +225,7 @@ def import_options(
     header = found.get("firstRowIsHeader")
     return ImportOptions(
         dry_run=found.get("dryRun") == "true",
-        strategy=strategies.pop() if strategies else "CREATE_AND_UPDATE",
+        strategy=strategies.pop() if strategies else CREATE_AND_UPDATE,
         atomic=found.get("atomicMode", "ALL") == "ALL",
         first_row_is_header=None if header is None else header == "true",
         format=found["format"].lower() if "format" in found else None,

@@ -3,12 +3,16 @@ rows the write path passes between its steps. `datavalues` re-exports the public
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from dataclasses import field as dataclass_field  # Message has a field named `field`
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from .models import Period
+
+# DHIS2's importStrategy, what an import does to stored values (import_options maps DHIS2's older names).
+CREATE_AND_UPDATE, CREATE, UPDATE, DELETE = "CREATE_AND_UPDATE", "CREATE", "UPDATE", "DELETE"
+STRATEGIES = (CREATE_AND_UPDATE, CREATE, UPDATE, DELETE)
 
 
 class Seen(NamedTuple):
@@ -76,11 +80,11 @@ class ImportSummary:
     updated: int = 0
     ignored: int = 0
     deleted: int = 0
-    conflicts: list[Message] = field(default_factory=list)
-    warnings: list[Message] = field(default_factory=list)
-    changes: list[Change] = field(default_factory=list)
+    conflicts: list[Message] = dataclass_field(default_factory=list)
+    warnings: list[Message] = dataclass_field(default_factory=list)
+    changes: list[Change] = dataclass_field(default_factory=list)
     refused: int = 0
-    skipped: list[int] = field(default_factory=list)
+    skipped: list[int] = dataclass_field(default_factory=list)
 
     @property
     def rejected_indexes(self) -> list[int]:

@@ -15,11 +15,18 @@ from . import bulk, locks, validation
 from . import conflict_codes as codes
 from .models import DataValue
 from .resolver import Resolver
-from .value_inputs import CellIds, Change, ImportSummary, Resolved, Stored, conflict
-
-# DHIS2's importStrategy (the options parser maps DHIS2's older names onto these).
-CREATE_AND_UPDATE, CREATE, UPDATE, DELETE = "CREATE_AND_UPDATE", "CREATE", "UPDATE", "DELETE"
-STRATEGIES = (CREATE_AND_UPDATE, CREATE, UPDATE, DELETE)
+from .value_inputs import (
+    CREATE,
+    CREATE_AND_UPDATE,
+    DELETE,
+    UPDATE,
+    CellIds,
+    Change,
+    ImportSummary,
+    Resolved,
+    Stored,
+    conflict,
+)
 
 # id → (value, comment, stored-by user id, followup) of a stored value to change
 Updates = dict[int, tuple[Decimal, str, int | None, bool]]
