@@ -31,7 +31,7 @@ from treem.core.errors import InputErrors
 from treem.units.scope import unit_in_scope
 
 from . import dhis2, dhis2_read, import_options, webmessage
-from .api_export import csv_answer, export_query
+from .api_export import CSV_TYPES, csv_answer, export_query
 from .datavalues import import_values
 from .disclosure import Reader
 from .value_inputs import ImportSummary, Message
@@ -39,7 +39,6 @@ from .value_inputs import ImportSummary, Message
 WITHHELD_HEADER = "X-Withheld-Values"  # how many values a read left out (derived small counts)
 MAX_API_VALUES = 200_000  # one request; the body's size limit (TREEM_MAX_API_BODY_BYTES) comes first
 JSON_TYPES = ("application/json",)
-CSV_TYPES = ("application/csv", "text/csv")
 XML_TYPES = ("application/xml", "text/xml")
 UNTYPED = ("", "text/plain", "application/octet-stream")  # then the path's suffix says what the body is
 XML_REFUSED = "XML is not supported"  # DHIS2's wording, in every language: clients and people search for it

@@ -20,23 +20,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from treem.core.dhis2_message import utc_timestamp
 from treem.units import geometry
 
+from .dhis2_csv import POSITIONS
 from .disclosure import Reader, withheld
 from .disclosure_periods import across_periods, adds_up, year_tree
 from .models import DataElement, DataValue, Period
 
-CSV_COLUMNS = [
-    "dataelement",
-    "period",
-    "orgunit",
-    "categoryoptioncombo",
-    "attributeoptioncombo",
-    "value",
-    "storedby",
-    "lastupdated",
-    "comment",
-    "followup",
-    "deleted",
-]
+# DHIS2's CSV columns, in the order its position-read files use (the reader's POSITIONS), named in lower case.
+CSV_COLUMNS = [name.lower() for name in POSITIONS]
 DEFAULT_ATTRIBUTE_COMBO = "default"
 ORDER = ("period__start_date", "period__code", "unit__path", "element__code", "combo__code")
 RELATED = ("element", "combo", "unit", "period", "stored_by")
@@ -184,6 +174,13 @@ def withheld_values(
     }
 
 
+def _csv_cell(value: object) -> object:
+    """Flags as DHIS2 writes them in CSV: true/false."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
 def _plain(value) -> str:
     return format(value.normalize(), "f")
 
@@ -232,19 +229,5 @@ def write_csv(rows: QuerySet[DataValue], withheld: Collection[int] = (), deleted
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for value in _exported(rows, withheld, deleted):
-        writer.writerow(
-            [
-                value["dataElement"],
-                value["period"],
-                value["orgUnit"],
-                value["categoryOptionCombo"],
-                value["attributeOptionCombo"],
-                value["value"],
-                value["storedBy"],
-                value["lastUpdated"],
-                value["comment"],
-                "true" if value["followup"] else "false",
-                "true" if value["deleted"] else "false",
-            ]
-        )
+        writer.writerow([_csv_cell(value[name]) for name in POSITIONS])
     return out.getvalue()
