@@ -26,6 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from treem.accounts.policy import scope_of
+from treem.core.api import unit_not_found_text
 from treem.core.dhis2_message import WebMessageView
 from treem.core.errors import InputErrors
 from treem.units.scope import unit_in_scope
@@ -81,10 +82,7 @@ def _refused(http_status: int, messages: list[str]) -> Response:
 
 def _not_found(code: str) -> Response:
     """The one answer for a unit that does not exist and one outside the caller's scope."""
-    return _refused(
-        status.HTTP_404_NOT_FOUND,
-        [_("Không có đơn vị hành chính mã '%(code)s' trong phạm vi của bạn.") % {"code": code}],
-    )
+    return _refused(status.HTTP_404_NOT_FOUND, [unit_not_found_text(code)])
 
 
 def _unreadable(messages: list[str], options: import_options.ImportOptions) -> Response:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from treem.core.api import period_problems
+from treem.core.api import codes_in, period_problems
 from treem.core.errors import InputErrors
 from treem.core.uploads import excerpt
 
@@ -57,8 +57,7 @@ class ExportQuery:
 
 def codes(query: QueryDict, name: str) -> list[str]:
     """A repeatable parameter (`?period=2023S1&period=2023S2`), commas also accepted; each code once."""
-    found = [code.strip() for raw in query.getlist(name) for code in raw.split(",") if code.strip()]
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(codes_in(query, name)))
 
 
 def export_query(query: QueryDict) -> ExportQuery:
