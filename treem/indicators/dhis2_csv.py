@@ -25,7 +25,7 @@ from treem.core.errors import InputErrors
 from treem.core.periods import PeriodError, period_dates
 from treem.core.uploads import csv_records, excerpt, limit
 
-from .dhis2_read import ERROR_CODES, ValueSet, make_input, refuse_xml, too_many
+from .dhis2_read import ERROR_CODES, ValueSet, make_input, too_many, xml_refused
 from .value_inputs import Message
 
 POSITIONS = [
@@ -132,7 +132,7 @@ def read_csv(
     Empty lines are skipped and not counted in the rows' `index`."""
     text = text.lstrip("\ufeff")
     if XML_START.match(text):
-        refuse_xml("<")
+        raise xml_refused()
     records = csv_records(text)
     first = next(records, None)
     result = ValueSet()

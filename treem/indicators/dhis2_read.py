@@ -75,12 +75,11 @@ class ValueSet:
     conflicts: list[Message] = field(default_factory=list)
 
 
-def refuse_xml(text: str) -> None:
+def xml_refused() -> InputErrors:
     """XML dataValueSets are DHIS2's third format; treem reads JSON and CSV only, and says so."""
-    if text.lstrip("\ufeff \t\r\n").startswith("<"):
-        raise InputErrors(
-            [_("Không hỗ trợ dataValueSets dạng XML (XML is not supported); hãy gửi JSON hoặc CSV.")]
-        )
+    return InputErrors(
+        [_("Không hỗ trợ dataValueSets dạng XML (XML is not supported); hãy gửi JSON hoặc CSV.")]
+    )
 
 
 def too_many(count: int, most: int) -> InputErrors:
@@ -225,7 +224,8 @@ def read_json(text: str, *, max_values: int | None = None) -> ValueSet:
     when they leave them out (their own win). The whole file is refused (InputErrors) when it is XML, not
     valid JSON, nests too deep, holds an over-long number, too many values or a set-level key treem does
     not know; a row that cannot be read is a conflict of that row."""
-    refuse_xml(text)
+    if text.lstrip("\ufeff \t\r\n").startswith("<"):
+        raise xml_refused()
     data = load_json(text.lstrip("\ufeff"))  # a BOM, as editors on Windows save a file
     rows = data.get("dataValues") if isinstance(data, dict) else None
     if not isinstance(rows, list):
@@ -275,7 +275,7 @@ def read_file(
     """A file by its name: .csv is CSV, .xml is refused (XML is not supported), anything else JSON."""
     lower = name.lower()
     if lower.endswith(".xml") or lower.endswith(".adx"):
-        refuse_xml("<")
+        raise xml_refused()
     if lower.endswith(".csv"):
         return read_csv(text, max_values=max_values, first_row_is_header=first_row_is_header)
     return read_json(text, max_values=max_values)
