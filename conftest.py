@@ -79,6 +79,17 @@ def main_of():
     return main
 
 
+@pytest.fixture
+def fresh_axes(db):
+    """No sign-in failures counted by django-axes before or after the test (tests that sign in wrongly on
+    purpose: `pytestmark = pytest.mark.usefixtures("fresh_axes")`)."""
+    from axes.utils import reset
+
+    reset()
+    yield
+    reset()
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests sign in thousands of users: a fast hasher keeps the suite quick (production keeps PBKDF2)."""

@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
-from axes.utils import reset
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
@@ -32,11 +31,7 @@ def basic(username: str, password: str = PASSWORD) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Basic {pair}"}
 
 
-@pytest.fixture(autouse=True)
-def fresh_axes(db):
-    reset()
-    yield
-    reset()
+pytestmark = pytest.mark.usefixtures("fresh_axes")
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
-from axes.utils import reset
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
@@ -21,11 +20,7 @@ WRONG_PASSWORD_ERROR = "Tên đăng nhập hoặc mật khẩu không đúng"
 LOCKED_OUT = "Tài khoản tạm khóa"
 
 
-@pytest.fixture(autouse=True)
-def fresh_axes(db):
-    reset()
-    yield
-    reset()
+pytestmark = pytest.mark.usefixtures("fresh_axes")
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from axes.utils import reset
 from django.conf import settings
 from django.db import transaction
 from django.test import Client
@@ -31,11 +30,7 @@ PLAN_FILE = settings.DATA_DIR / "plans" / "tth-2023.yaml"
 ALL = EntryScope(True)
 
 
-@pytest.fixture(autouse=True)
-def fresh_axes(db):
-    reset()
-    yield
-    reset()
+pytestmark = pytest.mark.usefixtures("fresh_axes")
 
 
 @pytest.fixture(autouse=True)
